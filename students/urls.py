@@ -1,0 +1,9 @@
+from django.urls import path
+
+from students import views
+
+app_name = "students"
+urlpatterns = [
+    path("", views.student_list, name="list"),
+    path("<int:pk>/", views.student_detail, name="detail"),
+]

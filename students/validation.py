@@ -1,0 +1,127 @@
+"""Rules on a student record that need more than one column or today's date.
+Messages are in Vietnamese, say what is wrong and what to do, and sit on the field."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+PERSONAL_ID = re.compile(r"^[0-9]{12}$")
+PHONE = re.compile(r"^0[0-9]{9,10}$")
+
+
+def student_errors(student) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+
+    if student.personal_id and not PERSONAL_ID.match(student.personal_id):
+        errors.setdefault("personal_id", []).append(
+            _(
+                "Số định danh cá nhân phải gồm đúng 12 chữ số (đang có %(n)s ký tự). Kiểm tra lại trên CCCD hoặc giấy khai sinh, hoặc để trống nếu chưa có."
+            )
+            % {"n": len(student.personal_id)}
+        )
+    if student.birth_date:
+        if student.birth_date > today:
+            errors.setdefault("birth_date", []).append(
+                _(
+                    "Ngày sinh %(d)s ở trong tương lai. Nhập ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2012."
+                )
+                % {"d": student.birth_date.strftime("%d/%m/%Y")}
+            )
+        if student.birth_year and student.birth_year != student.birth_date.year:
+            errors.setdefault("birth_year", []).append(
+                _("Năm sinh phải trùng với năm của ngày sinh (%(y)s).")
+                % {"y": student.birth_date.year}
+            )
+    elif student.birth_year and student.birth_year > today.year:
+        errors.setdefault("birth_year", []).append(
+            _("Năm sinh %(y)s ở trong tương lai.") % {"y": student.birth_year}
+        )
+
+    if student.grade is not None:
+        if not 1 <= student.grade <= 12:
+            errors.setdefault("grade", []).append(_("Khối lớp phải từ 1 đến 12."))
+        elif student.school_id:
+            school = student.school
+            if not school.grade_min <= student.grade <= school.grade_max:
+                errors.setdefault("grade", []).append(
+                    _(
+                        "%(school)s chỉ có các lớp %(low)s-%(high)s; lớp %(grade)s không thuộc cấp học của trường. Kiểm tra lại lớp hoặc trường."
+                    )
+                    % {
+                        "school": school.name,
+                        "low": school.grade_min,
+                        "high": school.grade_max,
+                        "grade": student.grade,
+                    }
+                )
+    if student.child_consent_on and student.birth_year:
+        age = student.child_consent_on.year - student.birth_year
+        if age < 7:
+            errors.setdefault("child_consent_on", []).append(
+                _("Học sinh chỉ tự đồng ý từ 7 tuổi; dưới 7 tuổi chỉ cần phụ huynh đồng ý.")
+            )
+    if student.guardian_consent_on and student.guardian_consent_on > today:
+        errors.setdefault("guardian_consent_on", []).append(
+            _("Ngày đồng ý không được ở trong tương lai.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def circumstance_errors(c) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if c.kind == "disability":
+        if not c.disability_type:
+            errors.setdefault("disability_type", []).append(
+                _(
+                    "Chọn dạng khuyết tật (vận động, nghe/nói, nhìn, thần kinh/tâm thần, trí tuệ hoặc khác)."
+                )
+            )
+        if not c.disability_level:
+            errors.setdefault("disability_level", []).append(
+                _(
+                    "Khuyết tật phải có mức độ: đặc biệt nặng, nặng hoặc nhẹ (theo giấy xác nhận khuyết tật)."
+                )
+            )
+    elif c.kind == "orphan":
+        if not c.orphan_label:
+            errors.setdefault("orphan_label", []).append(
+                _("Chọn mồ côi cha, mồ côi mẹ hoặc mồ côi cả cha lẫn mẹ.")
+            )
+    elif c.kind in ("poor", "near_poor"):
+        if not c.household_year:
+            errors.setdefault("household_year", []).append(
+                _("Nhập năm được công nhận hộ nghèo/cận nghèo (ghi trên sổ hoặc giấy chứng nhận).")
+            )
+        elif not 2000 <= c.household_year <= today.year + 1:
+            errors.setdefault("household_year", []).append(
+                _("Năm công nhận %(y)s không hợp lệ.") % {"y": c.household_year}
+            )
+    elif c.kind == "other" and not (c.description or "").strip():
+        errors.setdefault("description", []).append(
+            _("Mô tả hoàn cảnh khó khăn, ví dụ: cha bị bệnh nặng, nhà bị lũ cuốn trôi.")
+        )
+    if c.kind != "disability" and (c.disability_type or c.disability_level):
+        errors.setdefault("kind", []).append(
+            _("Dạng và mức độ khuyết tật chỉ dùng cho hoàn cảnh khuyết tật.")
+        )
+    if c.certificate_date and c.certificate_date > today:
+        errors.setdefault("certificate_date", []).append(
+            _("Ngày cấp không được ở trong tương lai.")
+        )
+    if c.started_on and c.ended_on and c.ended_on < c.started_on:
+        errors.setdefault("ended_on", []).append(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def phone_error(phone: str) -> str | None:
+    if phone and not PHONE.match(phone):
+        return _("Số điện thoại phải bắt đầu bằng 0 và có 10 hoặc 11 chữ số.")
+    return None

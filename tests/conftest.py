@@ -1,0 +1,87 @@
+"""Shared fixtures: a small Quảng Trị with two districts (Đông Hà, Gio Linh), a school
+in each, students, and one person per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from khuyenhoc.models import Area, School
+from khuyenhoc.roles import Role
+from students.models import Student
+from tests.factories import SchoolFactory, StudentFactory, area_add, user_with_role
+
+
+@dataclass
+class World:
+    province: Area
+    dong_ha: Area
+    gio_linh: Area
+    phuong_1: Area
+    gio_my: Area
+    school_dh: School
+    school_gl: School
+    student_dh: Student
+    student_gl: Student
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = area_add(
+        parent=None, code="45", name="Tỉnh Quảng Trị", short_name="Quảng Trị", kind="province"
+    )
+    dong_ha = area_add(
+        parent=province, code="461", name="Thành phố Đông Hà", short_name="Đông Hà", kind="district"
+    )
+    gio_linh = area_add(
+        parent=province, code="466", name="Huyện Gio Linh", short_name="Gio Linh", kind="district"
+    )
+    province.refresh_from_db()
+    phuong_1 = area_add(parent=dong_ha, code="19333", name="Phường 1", kind="commune")
+    gio_linh.refresh_from_db()
+    gio_my = area_add(
+        parent=gio_linh, code="19477", name="Xã Gio Mỹ", short_name="Gio Mỹ", kind="commune"
+    )
+    school_dh = SchoolFactory(name="Trường THCS Nguyễn Trãi", commune=phuong_1)
+    school_gl = SchoolFactory(name="Trường THCS Gio Mỹ", commune=gio_my)
+    student_dh = StudentFactory(full_name="Nguyễn Văn An", school=school_dh, grade=7)
+    student_gl = StudentFactory(
+        full_name="Trần Thị Đào", school=school_gl, grade=8, gender="female"
+    )
+    return World(
+        province, dong_ha, gio_linh, phuong_1, gio_my, school_dh, school_gl, student_dh, student_gl
+    )
+
+
+@pytest.fixture
+def district_staff_dh(world):
+    return user_with_role(Role.DISTRICT_STAFF, area=world.dong_ha, username="hoi_dongha")
+
+
+@pytest.fixture
+def district_staff_gl(world):
+    return user_with_role(Role.DISTRICT_STAFF, area=world.gio_linh, username="hoi_giolinh")
+
+
+@pytest.fixture
+def school_staff_gl(world):
+    return user_with_role(Role.SCHOOL_STAFF, school=world.school_gl, username="truong_giomy")
+
+
+@pytest.fixture
+def leader(world):
+    return user_with_role(
+        Role.PROVINCIAL_LEADER, area=world.province, action="view", username="lanhdao"
+    )
+
+
+@pytest.fixture
+def provincial_staff(world):
+    return user_with_role(Role.PROVINCIAL_STAFF, area=world.province, username="tinhhoi")
+
+
+@pytest.fixture
+def outsider(world):
+    """Logged in, with a role, but no grant anywhere."""
+    return user_with_role(Role.DISTRICT_STAFF, username="khach")
