@@ -325,7 +325,9 @@ class Circumstance(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["poor", "near_poor"])
-                | Q(household_year__gte=2000, household_year__lte=2100),
+                | Q(
+                    household_year__isnull=False, household_year__gte=2000, household_year__lte=2100
+                ),
                 name="circumstance_household_year",
             ),
             models.CheckConstraint(
