@@ -1,0 +1,161 @@
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Left, Length
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from khuyenhoc.access import CHANGE
+from khuyenhoc.admin_scoping import AdminOnlyMixin, ScopedAdminMixin
+from khuyenhoc.models import (
+    Area,
+    AreaGroupObjectPermission,
+    AreaSuccession,
+    AreaUserObjectPermission,
+    School,
+    SchoolGroupObjectPermission,
+    SchoolUserObjectPermission,
+)
+from khuyenhoc.text import search_key
+
+_TREE_FIELDS = ("treebeard_position", "treebeard_ref_node")
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdminMixin, TreeAdmin):
+    form = movenodeform_factory(Area)
+    list_display = ("name", "code", "kind", "valid_from", "valid_to")
+    list_filter = ("kind",)
+    search_fields = ("name", "code", "search_key")
+
+    def get_queryset(self, request):
+        """The scoped rows; when treebeard draws the tree, one level of them.
+
+        Replaces TreeAdmin.get_queryset, which reads the whole tree: the top level
+        here is the highest areas the person may see, not the roots.
+        """
+        rows = super().get_queryset(request)
+        if not hasattr(request, "_treebeard_parent_id") or getattr(
+            request, "_ignore_treebeard_filters", False
+        ):
+            return rows
+        request._treebeard_parent = None
+        if self.is_filtered(request):
+            return rows
+        parent_id = request._treebeard_parent_id
+        if parent_id:
+            if not str(parent_id).isdigit():
+                raise Http404
+            parent = get_object_or_404(rows, pk=parent_id)
+            request._treebeard_parent = parent
+            return rows.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        parent_path = Left("path", Length("path") - Area.steplen)
+        visible_parent = rows.filter(path=OuterRef("parent_path"))
+        return rows.annotate(parent_path=parent_path).exclude(Exists(visible_parent))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        allowed = Area.objects.for_user(request.user, CHANGE)
+
+        class ScopedMoveNodeForm(form):
+            def _set_ref_model_queryset(self, opts, instance):
+                super()._set_ref_model_queryset(opts, instance)
+                field = self.fields["treebeard_ref_node"]
+                field.queryset = field.queryset.filter(pk__in=allowed.values("pk"))
+
+        return ScopedMoveNodeForm
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        editable = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        return fields if editable else [f for f in fields if f not in _TREE_FIELDS]
+
+    def move_node(self, request):
+        changeable = Area.objects.for_user(request.user, CHANGE)
+        for key in ("node", "target"):
+            pk = request.POST.get(key, "")
+            if not pk.isdigit() or not changeable.filter(pk=pk).exists():
+                raise PermissionDenied
+        return super().move_node(request)
+
+
+@admin.register(AreaSuccession)
+class AreaSuccessionAdmin(AdminOnlyMixin, admin.ModelAdmin):
+    list_display = ("old_area", "new_area", "is_default", "effective_on")
+    list_filter = ("is_default", "effective_on")
+    list_select_related = ("old_area", "new_area")
+    search_fields = ("old_area__search_key", "new_area__search_key", "old_area__code")
+    autocomplete_fields = ("old_area", "new_area")
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "moet_code", "level", "grade_min", "grade_max", "commune", "is_active")
+    list_filter = ("level", "is_active")
+    list_select_related = ("commune",)
+    search_fields = ("search_key", "moet_code")
+    autocomplete_fields = ("commune",)
+
+
+class _GrantAdmin(AdminOnlyMixin, admin.ModelAdmin):
+    """Who may see or change the records of which area or school."""
+
+    target = Area
+    who = "user"
+    list_filter = (("permission", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("content_object__search_key", "content_object__code")
+
+    def get_list_display(self, request):
+        return (self.who, "permission", "content_object")
+
+    def get_list_select_related(self, request):
+        return (self.who, "permission", "content_object")
+
+    def get_autocomplete_fields(self, request):
+        return (self.who, "content_object")
+
+    def get_search_fields(self, request):
+        who = "user__username" if self.who == "user" else "group__name"
+        return (*self.search_fields, who)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_key(search_term))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "permission":
+            kwargs["queryset"] = Permission.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.target),
+                codename__in=[codename for codename, _label in self.target._meta.permissions],
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(AreaUserObjectPermission)
+class AreaUserObjectPermissionAdmin(_GrantAdmin):
+    pass
+
+
+@admin.register(AreaGroupObjectPermission)
+class AreaGroupObjectPermissionAdmin(_GrantAdmin):
+    who = "group"
+
+
+@admin.register(SchoolUserObjectPermission)
+class SchoolUserObjectPermissionAdmin(_GrantAdmin):
+    target = School
+    search_fields = ("content_object__search_key", "content_object__moet_code")
+
+
+@admin.register(SchoolGroupObjectPermission)
+class SchoolGroupObjectPermissionAdmin(_GrantAdmin):
+    target = School
+    who = "group"
+    search_fields = ("content_object__search_key", "content_object__moet_code")

@@ -1,0 +1,217 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from khuyenhoc.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, is_admin
+from khuyenhoc.text import clean_text, search_key
+from students.models import (
+    AcademicResult,
+    Circumstance,
+    Ethnicity,
+    Guardian,
+    StatusChange,
+    Student,
+    Wish,
+)
+from students.services import need_scores_recompute, student_need_score_refresh
+
+
+@admin.register(Ethnicity)
+class EthnicityAdmin(admin.ModelAdmin):
+    """The official list: everyone reads it, only administrators correct it."""
+
+    list_display = ("code", "name", "aliases")
+    search_fields = ("code", "name", "aliases")
+
+    def has_add_permission(self, request):
+        return is_admin(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_admin(request.user) and super().has_delete_permission(request, obj)
+
+
+class GuardianInline(ScopedInlineMixin, admin.TabularInline):
+    model = Guardian
+    extra = 0
+    fields = ("full_name", "relation", "occupation", "phone")
+
+
+class CircumstanceInline(ScopedInlineMixin, admin.StackedInline):
+    model = Circumstance
+    extra = 0
+    fields = (
+        ("kind", "confirmed"),
+        ("disability_type", "disability_level"),
+        ("orphan_label", "orphan_legal"),
+        "household_year",
+        "description",
+        ("certificate_number", "certificate_date", "certificate_issuer"),
+        ("started_on", "ended_on"),
+    )
+
+
+class AcademicResultInline(ScopedInlineMixin, admin.TabularInline):
+    model = AcademicResult
+    extra = 0
+    fields = ("school_year", "grade", "academic_result", "conduct", "title", "note")
+
+
+class StatusChangeInline(ScopedInlineMixin, admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ("status", "changed_on", "reason", "from_school", "to_school", "recorded_by")
+    readonly_fields = ("recorded_by",)
+    autocomplete_fields = ("from_school", "to_school")
+
+
+@admin.register(Student)
+class StudentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("full_name", "birth", "school", "grade", "status", "need_score", "verified")
+    list_filter = ("status", "grade", "gender")
+    search_fields = ("search_key", "personal_id", "moet_code")
+    list_select_related = ("school",)
+    list_per_page = 50
+    autocomplete_fields = ("school", "commune")
+    readonly_fields = ("need_score", "verified_by", "created_at", "updated_at")
+    inlines = (GuardianInline, CircumstanceInline, AcademicResultInline, StatusChangeInline)
+    fieldsets = (
+        (
+            _("Thông tin cá nhân"),
+            {
+                "fields": (
+                    "full_name",
+                    ("birth_date", "birth_year"),
+                    ("gender", "ethnicity"),
+                    ("personal_id", "moet_code"),
+                )
+            },
+        ),
+        (_("Trường, lớp"), {"fields": ("school", ("grade", "class_name"))}),
+        (_("Nơi cư trú"), {"fields": ("commune", "village", "address_text")}),
+        (
+            _("Hoàn cảnh và nguyện vọng"),
+            {"fields": ("specific_situation", "need_score", "wishes", "wishes_note")},
+        ),
+        (_("Tình trạng"), {"fields": (("status", "status_changed_on"),)}),
+        (
+            _("Sự đồng ý"),
+            {"fields": (("guardian_consent_on", "guardian_consent_by"), "child_consent_on")},
+        ),
+        (
+            _("Xác minh và ghi chú"),
+            {"fields": (("verified_at", "verified_by"), "note", ("created_at", "updated_at"))},
+        ),
+    )
+
+    @admin.display(description=_("ngày sinh"), ordering="birth_date")
+    def birth(self, obj):
+        return obj.birth_display
+
+    @admin.display(description=_("đã xác minh"), boolean=True, ordering="verified_at")
+    def verified(self, obj):
+        return obj.verified_at is not None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "wishes":
+            return forms.MultipleChoiceField(
+                label=db_field.verbose_name,
+                choices=Wish.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.full_name = clean_text(obj.full_name)
+        obj.search_key = search_key(obj.full_name)
+        if "verified_at" in form.changed_data:
+            obj.verified_by = request.user if obj.verified_at else None
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is StatusChange:
+            for row in formset.forms:
+                if row.instance.pk is None:
+                    row.instance.recorded_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        student_need_score_refresh(student=form.instance)
+
+
+class _StudentPartAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows that belong to one student: listed with the student and their school."""
+
+    list_select_related = ("student", "student__school")
+    search_fields = ("student__search_key", "student__moet_code")
+    autocomplete_fields = ("student",)
+
+    @admin.display(description=_("trường"), ordering="student__school__name")
+    def school(self, obj):
+        return obj.student.school
+
+
+@admin.register(Circumstance)
+class CircumstanceAdmin(_StudentPartAdmin):
+    list_display = ("__str__", "student", "school", "kind", "confirmed", "started_on", "ended_on")
+    list_filter = ("kind", "confirmed", "disability_level")
+    fields = ("student", *CircumstanceInline.fields)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        student_need_score_refresh(student=obj.student)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        student_need_score_refresh(student=obj.student)
+
+    def delete_queryset(self, request, queryset):
+        school_ids = sorted(set(queryset.values_list("student__school_id", flat=True)))
+        super().delete_queryset(request, queryset)
+        need_scores_recompute(school_ids=school_ids)
+
+
+@admin.register(Guardian)
+class GuardianAdmin(_StudentPartAdmin):
+    list_display = ("full_name", "relation", "student", "school", "phone")
+    list_filter = ("relation",)
+    search_fields = ("search_key", "phone", *_StudentPartAdmin.search_fields)
+    fields = ("student", "full_name", "relation", "occupation", "phone")
+
+
+@admin.register(AcademicResult)
+class AcademicResultAdmin(_StudentPartAdmin):
+    list_display = (
+        "student",
+        "school",
+        "school_year_display",
+        "grade",
+        "academic_result",
+        "conduct",
+        "title",
+    )
+    list_filter = ("school_year", "grade")
+    fields = ("student", *AcademicResultInline.fields)
+
+    @admin.display(description=_("năm học"), ordering="school_year")
+    def school_year_display(self, obj):
+        return obj.school_year_display
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(_StudentPartAdmin):
+    list_display = ("student", "status", "changed_on", "reason", "from_school", "to_school")
+    list_filter = ("status",)
+    list_select_related = (*_StudentPartAdmin.list_select_related, "from_school", "to_school")
+    autocomplete_fields = ("student", "from_school", "to_school")
+    fields = ("student", *StatusChangeInline.fields)
+    readonly_fields = ("recorded_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
