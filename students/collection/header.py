@@ -1,0 +1,174 @@
+"""Finding the header of a school's list and naming its columns.
+
+A list usually has a title block above the header, sometimes a two-row header with
+merged cells, sometimes a row of column numbers ("(1) (2) (3)") below it. Every column
+the header names is mapped; the ones it does not recognise are reported, never dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from students.collection.columns import HEADER_OF, column_for, header_score
+
+_MAX_HEADER_SCAN = 40
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+@dataclass
+class HeaderMap:
+    data_start: int  # index in rows of the first data row
+    columns: dict[str, int]  # column key -> index
+    labels: dict[int, str]  # index -> the header as written in the file
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+
+    def label(self, key: str) -> str:
+        index = self.columns.get(key)
+        return (
+            self.labels.get(index, HEADER_OF.get(key, key))
+            if index is not None
+            else HEADER_OF.get(key, key)
+        )
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _carried(top: list[str], sub: list[str], merged_cols: dict[int, int]) -> list[str]:
+    """The top header over every column: a merged cell covers all its columns; without
+    merge information, a top cell also covers the empty top cells to its right that
+    have a sub-header (how a merged cell reads back from .xls, .ods and .csv)."""
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    out = list(top)
+    for col, first in merged_cols.items():
+        if col < width:
+            out[col] = top[first]
+    last = ""
+    for col in range(width):
+        if top[col]:
+            last = top[col]
+        elif col in merged_cols:
+            last = out[col]
+        elif col < len(sub) and sub[col] and last:
+            out[col] = last
+        else:
+            last = ""
+    return out
+
+
+def _merged_columns(merged, row_index: int, first_row_offset: int) -> dict[int, int]:
+    cols: dict[int, int] = {}
+    for (r1, c1), (r2, c2) in merged or []:
+        r1 -= first_row_offset
+        r2 -= first_row_offset
+        if r1 <= row_index <= r2 and c2 > c1:
+            for c in range(c1, c2 + 1):
+                cols[c] = c1
+    return cols
+
+
+def _is_numbering_row(row: list) -> bool:
+    cells = [_cell_text(c) for c in row if _cell_text(c)]
+    return len(cells) >= 3 and all(_NUMBERING.match(c) for c in cells)
+
+
+def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderMap | None:
+    """Locate the header and map its columns, or None when no row looks like one."""
+    best_index, best_score = -1, 1
+    for i, row in enumerate(rows[:_MAX_HEADER_SCAN]):
+        score = header_score(row)
+        if score > best_score:
+            best_index, best_score = i, score
+    if best_index < 0:
+        return None
+    offset = first_row - 1
+    main = [_cell_text(c) for c in rows[best_index]]
+
+    # Is the next row a sub-header (main row on top), or the row above a group row?
+    below = [_cell_text(c) for c in rows[best_index + 1]] if best_index + 1 < len(rows) else []
+    above = [_cell_text(c) for c in rows[best_index - 1]] if best_index > 0 else []
+    candidates = []
+    if below and _looks_like_sub(main, below, _merged_columns(merged, best_index, offset)):
+        candidates.append(
+            (main, below, best_index + 2, _merged_columns(merged, best_index, offset))
+        )
+    if (
+        above
+        and any(above)
+        and _looks_like_sub(above, main, _merged_columns(merged, best_index - 1, offset))
+    ):
+        candidates.append(
+            (above, main, best_index + 1, _merged_columns(merged, best_index - 1, offset))
+        )
+    if candidates:
+        top, sub, data_start, merged_cols = max(candidates, key=lambda c: _mapped_count(*c))
+        pairs = list(
+            zip(_carried(top, sub, merged_cols), sub + [""] * (len(top) - len(sub)), strict=False)
+        )
+    else:
+        pairs = [("", cell) for cell in main]
+        data_start = best_index + 1
+
+    if data_start < len(rows) and _is_numbering_row(rows[data_start]):
+        data_start += 1
+
+    header = HeaderMap(data_start=data_start, columns={}, labels={})
+    for index, (top, sub) in enumerate(pairs):
+        if not top and not sub:
+            continue
+        label = f"{top} / {sub}" if top and sub and top != sub else (sub or top)
+        header.labels[index] = label
+        key = column_for(top, sub)
+        if key is None:
+            header.unknown.append((index, label))
+        elif key in header.columns:
+            header.duplicates.append((index, label))
+        else:
+            header.columns[key] = index
+    return header
+
+
+def _looks_like_sub(top: list[str], sub: list[str], merged_cols: dict[int, int]) -> bool:
+    """A sub-header row maps cells under a top header that spans or groups them, and
+    has no person's name in it (a data row would)."""
+    carried = _carried(top, sub, merged_cols)
+    gains = 0
+    for col, sub_cell in enumerate(sub):
+        if not sub_cell:
+            continue
+        top_cell = carried[col] if col < len(carried) else ""
+        if not top_cell:
+            continue
+        if column_for(top_cell, sub_cell) is not None and (
+            column_for("", top_cell) is None
+            or column_for(top_cell, sub_cell) != column_for("", top_cell)
+        ):
+            gains += 1
+    if gains == 0:
+        return False
+    name_col = next((i for i, c in enumerate(top) if column_for("", c) == "full_name"), None)
+    return not (name_col is not None and name_col < len(sub) and sub[name_col])
+
+
+def _mapped_count(top, sub, _start, merged_cols) -> int:
+    carried = _carried(top, sub, merged_cols)
+    padded = sub + [""] * (len(carried) - len(sub))
+    return sum(1 for t, s in zip(carried, padded, strict=False) if column_for(t, s))

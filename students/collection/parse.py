@@ -1,0 +1,126 @@
+"""From an uploaded file to checked rows: the first, read-only phase of an import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from students.collection.columns import HEADER_OF
+from students.collection.files import FileRejected, file_check, sheet_read
+from students.collection.header import HeaderMap, column_letter, header_find
+from students.collection.rows import Issue, ParsedRow, RowContext, RowParser, is_footer
+
+# Without these a row cannot become a student.
+REQUIRED = ("full_name", "birth", "class_name")
+CRITERIA = (
+    "disability",
+    "orphan",
+    "orphan_father",
+    "orphan_mother",
+    "orphan_both",
+    "poor",
+    "near_poor",
+    "other",
+)
+
+
+@dataclass
+class ParseResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    file_errors: list[Issue] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    header: HeaderMap | None = None
+    sheet_name: str = ""
+
+    @property
+    def valid_rows(self) -> list[ParsedRow]:
+        return [r for r in self.rows if r.is_valid]
+
+    @property
+    def error_rows(self) -> list[ParsedRow]:
+        return [r for r in self.rows if not r.is_valid]
+
+
+def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> ParseResult:
+    """Read, map and check every row. Raises FileRejected for a file that cannot be
+    read at all; problems with columns or rows are collected in the result."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    kind = file_check(name=name, head=head, size=size, path=path)
+    sheet = sheet_read(path=path, kind=kind)
+    result = ParseResult(sheet_name=sheet.name)
+    header = header_find(sheet.rows, merged=sheet.merged, first_row=sheet.first_row)
+    if header is None:
+        raise FileRejected(
+            _(
+                "Không tìm thấy dòng tiêu đề của danh sách (các cột như “Họ và tên”, “Ngày sinh”, “Lớp”). Hãy dùng mẫu tải về từ hệ thống hoặc thêm dòng tiêu đề."
+            )
+        )
+    result.header = header
+    result.unknown_columns = [
+        f"{column_letter(i)} ({label})" for i, label in header.unknown + header.duplicates
+    ]
+    missing = [
+        HEADER_OF[k]
+        for k in REQUIRED
+        if k not in header.columns
+        and not (
+            k == "birth" and ("birth_male" in header.columns or "birth_female" in header.columns)
+        )
+    ]
+    if missing:
+        result.file_errors.append(
+            Issue(
+                0,
+                "",
+                _("Thiếu cột: %(cols)s.") % {"cols": ", ".join(missing)},
+                _("Thêm các cột này vào dòng tiêu đề (xem mẫu của hệ thống)."),
+            )
+        )
+    if not any(k in header.columns for k in CRITERIA):
+        result.file_errors.append(
+            Issue(
+                0,
+                "",
+                _(
+                    "Không có cột hoàn cảnh nào (Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận nghèo, Hoàn cảnh khác)."
+                ),
+                _("Thêm ít nhất một cột hoàn cảnh và đánh dấu x cho từng học sinh."),
+            )
+        )
+    if result.file_errors:
+        return result
+
+    max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
+    parser = RowParser(header, context)
+    data = sheet.rows[header.data_start :]
+    total = len(data)
+    for offset, row in enumerate(data):
+        if not any(c != "" and c is not None for c in row):
+            continue
+        if is_footer(row):
+            break
+        number = sheet.first_row + header.data_start + offset
+        if _only_numbering(row, header):
+            continue
+        if len(result.rows) >= max_rows:
+            raise FileRejected(
+                _(
+                    "Tệp có hơn %(max)s dòng học sinh, vượt giới hạn một lần tải lên. Hãy chia thành nhiều tệp."
+                )
+                % {"max": f"{max_rows:,}".replace(",", ".")}
+            )
+        result.rows.append(parser.parse(row, number))
+        if progress is not None and offset % 2000 == 0:
+            progress(offset, total)
+    return result
+
+
+def _only_numbering(row: list, header: HeaderMap) -> bool:
+    """A row holding just an STT and nothing else (pre-numbered empty lines)."""
+    filled = [i for i, c in enumerate(row) if c != "" and c is not None]
+    return filled == [header.columns.get("stt")]

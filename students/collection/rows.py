@@ -1,0 +1,466 @@
+"""Reading every data row of a school's list into clean values, collecting every
+problem with its row, its column, a Vietnamese message and what to do about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from khuyenhoc.text import search_key
+from students.collection import normalize as norm
+from students.collection import vocab
+from students.collection.header import HeaderMap, column_letter
+from students.scoring import household_year_is_current
+
+_FOOTER = re.compile(
+    r"^(nguoi lap bieu|nguoi lap|hieu truong|thu truong|xac nhan|tong cong|tong so|cong:|ke toan|"
+    r"[\w ]{0,40}, ngay \.*\s*\d{0,2}\.* thang)"
+)
+_STAFF_ONLY = ("ghi chu:", "luu y:")
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int  # spreadsheet row number (1-based), 0 for the whole file
+    column: str  # "C (Ngày sinh)" or "" for the whole row
+    message: str
+    fix: str = ""
+    warning: bool = False
+
+
+@dataclass
+class RowContext:
+    """What checking a row needs to know, looked up once per file."""
+
+    today: dt.date
+    ethnicities: dict[str, int]  # key (code, name or alias, as search key) -> Ethnicity id
+    communes: dict[str, int]  # commune name without prefix, as search key -> Area id
+    grade_min: int = 1
+    grade_max: int = 12
+    school_name: str = ""
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict = field(default_factory=dict)
+    circumstances: list[dict] = field(default_factory=list)
+    guardian: dict | None = None
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def ethnicity_keys(rows) -> dict[str, int]:
+    """Lookup keys for ethnic groups: code ("01", "1"), name and every alias."""
+    keys: dict[str, int] = {}
+    for pk, code, name, aliases in rows:
+        keys[code] = pk
+        keys[str(int(code))] = pk
+        for word in [name, name.replace("-", " "), *aliases.split(",")]:
+            key = _loose(word)
+            if key:
+                keys.setdefault(key, pk)
+    return keys
+
+
+def _loose(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9 ]+", " ", search_key(text)).split())
+
+
+def is_footer(row: list) -> bool:
+    texts = [search_key(str(c)) for c in row if isinstance(c, str) and c.strip()]
+    if not texts:
+        return False
+    first = texts[0]
+    return bool(_FOOTER.match(first)) or first.startswith(_STAFF_ONLY)
+
+
+class RowParser:
+    def __init__(self, header: HeaderMap, context: RowContext):
+        self.header = header
+        self.ctx = context
+        self.cols = header.columns
+        self._ethnicity_cache: dict[str, int | None] = {}
+        self._commune_cache: dict[str, int | None] = {}
+
+    def _col(self, key: str) -> str:
+        index = self.cols.get(key)
+        if index is None:
+            return ""
+        return f"{column_letter(index)} ({self.header.labels.get(index, key)})"
+
+    def _get(self, row: list, key: str):
+        index = self.cols.get(key)
+        if index is None or index >= len(row):
+            return None
+        value = row[index]
+        return None if value == "" else value
+
+    def parse(self, row: list, number: int) -> ParsedRow:
+        out = ParsedRow(row=number)
+        v = out.values
+        self._identity(row, out, v)
+        self._school(row, out, v)
+        self._address(row, out, v)
+        self._circumstances(row, out)
+        self._guardian(row, out)
+        v["specific_situation"] = norm.text(self._get(row, "situation"))
+        wishes_text = norm.text(self._get(row, "wishes"))
+        v["wishes"] = vocab.all_phrases(wishes_text, vocab.WISHES) if wishes_text else []
+        v["wishes_note"] = wishes_text if wishes_text and not v["wishes"] else ""
+        v["note"] = norm.text(self._get(row, "note"))
+        return out
+
+    def error(self, out: ParsedRow, key: str, message: str, fix: str = "") -> None:
+        out.errors.append(Issue(out.row, self._col(key), message, fix))
+
+    def warn(self, out: ParsedRow, key: str, message: str, fix: str = "") -> None:
+        out.warnings.append(Issue(out.row, self._col(key), message, fix, warning=True))
+
+    def _identity(self, row, out, v) -> None:
+        name = norm.person_name(self._get(row, "full_name"))
+        if not name:
+            self.error(out, "full_name", _("Thiếu họ và tên học sinh."), _("Ghi đầy đủ họ và tên."))
+        elif len(name) > 100 or any(ch.isdigit() for ch in name):
+            self.error(
+                out,
+                "full_name",
+                _("Họ tên “%(v)s” không hợp lệ.") % {"v": name[:60]},
+                _("Chỉ ghi họ và tên, không kèm số."),
+            )
+        v["full_name"] = name
+        v["search_key"] = search_key(name)
+
+        gender, birth_value = None, self._get(row, "birth")
+        for key, g in (("birth_female", "female"), ("birth_male", "male")):
+            value = self._get(row, key)
+            if value is not None:
+                birth_value, gender = value, g
+        try:
+            v["birth_date"], v["birth_year"] = norm.birth(birth_value, today=self.ctx.today)
+        except ValueError as exc:
+            v["birth_date"], v["birth_year"] = None, None
+            self.error(out, "birth", str(exc))
+        else:
+            if v["birth_year"] is None:
+                self.error(
+                    out,
+                    "birth",
+                    _("Thiếu ngày sinh."),
+                    _("Ghi ngày/tháng/năm sinh, hoặc ít nhất năm sinh."),
+                )
+
+        if gender is None:
+            gender = self._gender(row, out)
+        v["gender"] = gender
+
+        v["ethnicity_id"] = self._ethnicity(row, out)
+        try:
+            v["personal_id"] = norm.personal_id(self._get(row, "personal_id")) or None
+        except ValueError as exc:
+            v["personal_id"] = None
+            self.error(out, "personal_id", str(exc))
+        try:
+            v["moet_code"] = norm.moet_code(self._get(row, "moet_code")) or None
+        except ValueError as exc:
+            v["moet_code"] = None
+            self.error(out, "moet_code", str(exc))
+
+    def _gender(self, row, out) -> str | None:
+        value = self._get(row, "gender")
+        if value is not None:
+            key = search_key(str(value))
+            if key in ("nu", "f", "female", "gai", "x nu"):
+                return "female"
+            if key in ("nam", "m", "male", "trai"):
+                return "male"
+            self.error(
+                out,
+                "gender",
+                _("Giới tính “%(v)s” không rõ.") % {"v": value},
+                _("Ghi Nam hoặc Nữ."),
+            )
+            return None
+        if "female_mark" in self.cols or "male_mark" in self.cols:
+            if norm.mark(self._get(row, "female_mark")):
+                return "female"
+            if "male_mark" in self.cols and not norm.mark(self._get(row, "male_mark")):
+                self.error(
+                    out,
+                    "male_mark",
+                    _("Chưa đánh dấu giới tính."),
+                    _("Đánh x vào cột Nam hoặc Nữ."),
+                )
+                return None
+            return "male"
+        self.error(
+            out,
+            "gender",
+            _("Thiếu giới tính."),
+            _("Thêm cột Giới tính (Nam/Nữ) hoặc cột Nữ đánh x."),
+        )
+        return None
+
+    def _ethnicity(self, row, out) -> int | None:
+        value = self._get(row, "ethnicity")
+        if value is None:
+            self.error(
+                out,
+                "ethnicity",
+                _("Thiếu dân tộc."),
+                _("Ghi tên dân tộc, ví dụ Kinh, Bru - Vân Kiều, Tà Ôi (Pa Cô)."),
+            )
+            return None
+        raw = norm.text(value)
+        if raw not in self._ethnicity_cache:
+            key = _loose(raw)
+            found = self.ctx.ethnicities.get(key)
+            if found is None and key.startswith("dan toc "):
+                found = self.ctx.ethnicities.get(key[8:])
+            self._ethnicity_cache[raw] = found
+        found = self._ethnicity_cache[raw]
+        if found is None:
+            self.error(
+                out,
+                "ethnicity",
+                _("Không nhận ra dân tộc “%(v)s”.") % {"v": raw},
+                _("Ghi đúng tên một trong 54 dân tộc, ví dụ Kinh, Bru - Vân Kiều, Tà Ôi, Mường."),
+            )
+        return found
+
+    def _school(self, row, out, v) -> None:
+        class_value = self._get(row, "class_name")
+        class_name = norm.text(class_value)
+        v["class_name"] = class_name[:20]
+        grade = norm.grade_of(class_name, self._get(row, "grade"))
+        v["grade"] = grade
+        if grade is None:
+            self.error(
+                out,
+                "class_name",
+                _("Thiếu lớp hoặc không đọc được khối lớp từ “%(v)s”.") % {"v": class_name},
+                _("Ghi lớp bắt đầu bằng khối, ví dụ 6A, 10A1."),
+            )
+        elif not self.ctx.grade_min <= grade <= self.ctx.grade_max:
+            self.error(
+                out,
+                "class_name",
+                _("Lớp %(g)s không thuộc cấp học của trường (lớp %(lo)s-%(hi)s).")
+                % {"g": grade, "lo": self.ctx.grade_min, "hi": self.ctx.grade_max},
+                _("Kiểm tra lại lớp, hoặc học sinh đã chuyển trường."),
+            )
+
+    def _address(self, row, out, v) -> None:
+        village = norm.text(self._get(row, "village"))
+        commune_text = norm.text(self._get(row, "commune"))
+        address = norm.text(self._get(row, "address"))
+        if address and not (village and commune_text):
+            parsed_village, parsed_commune = _split_address(address)
+            village = village or parsed_village
+            commune_text = commune_text or parsed_commune
+        v["village"] = village[:100]
+        v["address_text"] = (address or ", ".join(p for p in (village, commune_text) if p))[:255]
+        v["commune_id"] = None
+        if commune_text:
+            v["commune_id"] = self._commune(commune_text)
+            if v["commune_id"] is None:
+                self.warn(
+                    out,
+                    "commune" if "commune" in self.cols else "address",
+                    _("Không tìm thấy xã/phường “%(v)s” trong địa bàn.") % {"v": commune_text},
+                    _("Kiểm tra tên xã/phường; cán bộ hội sẽ chọn lại nếu cần."),
+                )
+
+    def _commune(self, text: str) -> int | None:
+        if text not in self._commune_cache:
+            _had, key = vocab.strip_prefix(search_key(text), vocab.COMMUNE_PREFIXES)
+            self._commune_cache[text] = self.ctx.communes.get(key)
+        return self._commune_cache[text]
+
+    def _circumstances(self, row, out) -> None:
+        found = out.circumstances
+        dis_value = self._get(row, "disability")
+        level_value = self._get(row, "disability_level")
+        if norm.mark(dis_value) or (level_value is not None and "disability" not in self.cols):
+            detail = " ".join(
+                x
+                for x in (
+                    norm.mark_detail(dis_value),
+                    norm.text(self._get(row, "disability_type")),
+                    norm.text(level_value),
+                )
+                if x
+            )
+            dtype = vocab.first_phrase(detail, vocab.DISABILITY_TYPES)
+            level = vocab.first_phrase(detail, vocab.DISABILITY_LEVELS)
+            if dtype is None:
+                self.error(
+                    out,
+                    "disability",
+                    _("Chưa ghi dạng khuyết tật."),
+                    _(
+                        "Ghi dạng tật: vận động, nghe/nói, nhìn, thần kinh/tâm thần, trí tuệ hoặc khác, ví dụ “x (vận động, nặng)”."
+                    ),
+                )
+            if level is None:
+                self.error(
+                    out,
+                    "disability_level" if "disability_level" in self.cols else "disability",
+                    _("Khuyết tật chưa có mức độ."),
+                    _("Ghi mức độ theo giấy xác nhận: đặc biệt nặng, nặng hoặc nhẹ."),
+                )
+            found.append(
+                {
+                    "kind": "disability",
+                    "disability_type": dtype or "",
+                    "disability_level": level or "",
+                }
+            )
+
+        orphan_label = None
+        for key, label in (
+            ("orphan_both", "both"),
+            ("orphan_father", "father"),
+            ("orphan_mother", "mother"),
+        ):
+            if norm.mark(self._get(row, key)):
+                orphan_label = label
+                break
+        orphan_value = self._get(row, "orphan")
+        legal = None
+        if orphan_label is None and norm.mark(orphan_value):
+            detail = norm.mark_detail(orphan_value) or norm.text(orphan_value)
+            orphan_label = vocab.first_phrase(detail, vocab.ORPHAN_LABELS)
+            if orphan_label is None:
+                self.error(
+                    out,
+                    "orphan",
+                    _("Chưa rõ mồ côi cha, mẹ hay cả hai."),
+                    _("Ghi “mồ côi cha”, “mồ côi mẹ” hoặc “mồ côi cả cha lẫn mẹ”."),
+                )
+        if orphan_value is not None and isinstance(orphan_value, str):
+            key = search_key(orphan_value)
+            legal = True if any(h in key for h in vocab.ORPHAN_LEGAL_HINTS) else None
+        if orphan_label or (norm.mark(orphan_value) and orphan_label is None):
+            found.append(
+                {"kind": "orphan", "orphan_label": orphan_label or "", "orphan_legal": legal}
+            )
+
+        year_value = self._get(row, "household_year")
+        for kind, key, label in (
+            ("poor", "poor", _("hộ nghèo")),
+            ("near_poor", "near_poor", _("hộ cận nghèo")),
+        ):
+            value = self._get(row, key)
+            if not norm.mark(value):
+                continue
+            try:
+                year = norm.household_year(year_value, today=self.ctx.today)
+                if (
+                    year is None
+                    and isinstance(value, (str, int, float))
+                    and re.search(r"(19|20)\d{2}", str(value))
+                ):
+                    year = norm.household_year(value, today=self.ctx.today)
+            except ValueError as exc:
+                self.error(out, "household_year", str(exc))
+                year = None
+            else:
+                if year is None:
+                    self.error(
+                        out,
+                        "household_year",
+                        _("Thiếu năm xác nhận %(l)s.") % {"l": label},
+                        _("Ghi năm được công nhận trên sổ hoặc giấy chứng nhận, ví dụ 2026."),
+                    )
+                elif not household_year_is_current(year, self.ctx.today):
+                    self.warn(
+                        out,
+                        "household_year",
+                        _("Năm xác nhận %(l)s %(y)s đã cũ.") % {"l": label, "y": year},
+                        _("Cập nhật theo giấy chứng nhận năm nay nếu gia đình vẫn thuộc diện."),
+                    )
+            found.append({"kind": kind, "household_year": year})
+
+        other_value = self._get(row, "other")
+        if norm.mark(other_value):
+            description = norm.mark_detail(other_value)
+            if not description:
+                self.error(
+                    out,
+                    "other",
+                    _("Chưa mô tả hoàn cảnh khó khăn khác."),
+                    _("Ghi ngắn gọn, ví dụ: cha bị bệnh nặng, nhà bị lũ cuốn trôi."),
+                )
+            found.append({"kind": "other", "description": description})
+
+        if not found and not out.errors:
+            self.error(
+                out,
+                "",
+                _("Học sinh chưa thuộc diện nào."),
+                _(
+                    "Đánh dấu ít nhất một cột: Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận nghèo hoặc Hoàn cảnh khác."
+                ),
+            )
+
+    def _guardian(self, row, out) -> None:
+        name = norm.person_name(self._get(row, "guardian_name"))
+        relation_text = norm.text(self._get(row, "guardian_relation"))
+        phone_value = self._get(row, "guardian_phone")
+        occupation = norm.text(self._get(row, "guardian_occupation"))
+        phone = ""
+        try:
+            phone = norm.phone(phone_value)
+        except ValueError as exc:
+            self.error(out, "guardian_phone", str(exc))
+        if not (name or phone):
+            return
+        out.guardian = {
+            "full_name": name[:100],
+            "relation": _relation(relation_text, name),
+            "occupation": occupation[:100],
+            "phone": phone,
+        }
+        if not name:
+            self.warn(
+                out,
+                "guardian_name",
+                _("Có số điện thoại nhưng thiếu tên phụ huynh."),
+                _("Ghi họ tên cha/mẹ hoặc người giám hộ."),
+            )
+
+
+def _relation(text: str, name: str) -> str:
+    lowered = text.lower()
+    if lowered in ("bà", "bà nội", "bà ngoại", "ông", "ông nội", "ông ngoại", "ông bà"):
+        return "grandparent"
+    if not text:
+        return "other"
+    return vocab.first_phrase(text, vocab.RELATIONS) or "other"
+
+
+def _split_address(address: str) -> tuple[str, str]:
+    """ "Thôn 2, xã Gio Mỹ, h. Gio Linh" -> ("Thôn 2", "xã Gio Mỹ")."""
+    village, commune = "", ""
+    parts = [p.strip() for p in re.split(r"[,;\-–]", address) if p.strip()]
+    for part in parts:
+        key = search_key(part)
+        if vocab.strip_prefix(key, vocab.COMMUNE_PREFIXES)[0] and not commune:
+            commune = part
+        elif vocab.strip_prefix(key, vocab.VILLAGE_PREFIXES)[0] and not village:
+            village = part
+        elif vocab.strip_prefix(key, vocab.DISTRICT_PREFIXES + vocab.PROVINCE_PREFIXES)[0]:
+            continue
+        elif not village and not commune:
+            village = part
+        elif not commune:
+            commune = part
+    return village, commune

@@ -1,0 +1,137 @@
+"""Words schools use for disability types and levels, orphan labels, relations and
+wishes, mapped to the record's choices. Keys are search keys (no diacritics)."""
+
+from __future__ import annotations
+
+import re
+
+from khuyenhoc.text import search_key
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+# Longest phrase first: "dac biet nang" must win over "nang".
+DISABILITY_LEVELS = (
+    ("dac biet nang", "extremely_severe"),
+    ("dbn", "extremely_severe"),
+    ("nang", "severe"),
+    ("nhe", "mild"),
+)
+DISABILITY_TYPES = (
+    ("van dong", "mobility"),
+    ("nghe noi", "hearing_speech"),
+    ("nghe", "hearing_speech"),
+    ("noi", "hearing_speech"),
+    ("cam diec", "hearing_speech"),
+    ("khiem thinh", "hearing_speech"),
+    ("diec", "hearing_speech"),
+    ("nhin", "vision"),
+    ("khiem thi", "vision"),
+    ("mu", "vision"),
+    ("than kinh", "mental"),
+    ("tam than", "mental"),
+    ("tu ky", "mental"),
+    ("tri tue", "intellectual"),
+    ("cham phat trien", "intellectual"),
+    ("khac", "other"),
+    ("da tat", "other"),
+)
+ORPHAN_LABELS = (
+    ("ca cha lan me", "both"),
+    ("ca cha va me", "both"),
+    ("ca cha me", "both"),
+    ("ca hai", "both"),
+    ("cha me", "both"),
+    ("cha", "father"),
+    ("bo", "father"),
+    ("me", "mother"),
+)
+ORPHAN_LEGAL_HINTS = ("nd 20", "nd20", "nghi dinh 20", "dieu 5", "theo luat", "20/2021")
+RELATIONS = (
+    ("nguoi giam ho", "guardian"),
+    ("giam ho", "guardian"),
+    ("ong", "grandparent"),
+    ("ba noi", "grandparent"),
+    ("ba ngoai", "grandparent"),
+    ("cha", "father"),
+    ("bo", "father"),
+    ("ba", "father"),
+    ("me", "mother"),
+    ("ma", "mother"),
+    ("anh", "sibling"),
+    ("chi", "sibling"),
+    ("co", "relative"),
+    ("di", "relative"),
+    ("chu", "relative"),
+    ("bac", "relative"),
+    ("cau", "relative"),
+    ("thim", "relative"),
+    ("mo", "relative"),
+    ("ho hang", "relative"),
+)
+WISHES = (
+    ("hoc bong", "scholarship"),
+    ("xe dap", "bicycle"),
+    ("sach", "books"),
+    ("vo", "books"),
+    ("do dung", "books"),
+    ("hoc phi", "tuition"),
+    ("bao hiem", "health_insurance"),
+    ("bhyt", "health_insurance"),
+    ("quan ao", "clothes"),
+    ("cap", "clothes"),
+    ("ao am", "clothes"),
+)
+COMMUNE_PREFIXES = ("thi tran ", "phuong ", "xa ", "tt. ", "tt ", "p. ", "x. ", "dac khu ")
+VILLAGE_PREFIXES = (
+    "thon ",
+    "khoi pho ",
+    "khu pho ",
+    "kp ",
+    "kp. ",
+    "ban ",
+    "xom ",
+    "to ",
+    "khom ",
+    "ap ",
+)
+DISTRICT_PREFIXES = (
+    "huyen ",
+    "h. ",
+    "thanh pho ",
+    "tp. ",
+    "tp ",
+    "thi xa ",
+    "tx. ",
+    "tx ",
+    "quan ",
+)
+PROVINCE_PREFIXES = ("tinh ", "t. ")
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(_NOT_WORD.sub(" ", search_key(text)).split()) + " "
+
+
+def first_phrase(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    """The choice for the first phrase of `table` found as whole words in `text`."""
+    key = _words(text)
+    for phrase, value in table:
+        if f" {phrase} " in key:
+            return value
+    return None
+
+
+def all_phrases(text: str, table: tuple[tuple[str, str], ...]) -> list[str]:
+    key = _words(text)
+    found: list[str] = []
+    for phrase, value in table:
+        if f" {phrase} " in key and value not in found:
+            found.append(value)
+    return found
+
+
+def strip_prefix(key: str, prefixes: tuple[str, ...]) -> tuple[bool, str]:
+    for prefix in prefixes:
+        if key.startswith(prefix):
+            return True, key[len(prefix) :].strip()
+    return False, key
