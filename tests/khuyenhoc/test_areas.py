@@ -192,9 +192,23 @@ def test_it_appends_to_an_existing_tree_and_keeps_existing_nodes(world):
     # it is renamed from the data, but not moved.
     assert result.misplaced == ["commune 19477 Xã Ba Tầng"]
     assert Area.objects.get(pk=world.gio_my.pk).name == "Xã Ba Tầng"
+    assert not areas_load(provinces=["Quảng Trị"]).changed
     assert_valid_tree()
+
+
+def test_it_appends_a_later_province_after_the_roots_already_there():
+    areas_load(provinces=["Quảng Ninh"])
+    first = snapshot()
     areas_load(provinces=["Quảng Trị"])
-    assert_valid_tree()
+    assert snapshot()[: len(first)] == first
+    roots = Area.objects.get_root_nodes().values_list("path", "code", "valid_from")
+    assert list(roots) == [
+        ("0001", "22", OLD),
+        ("0002", "22", NEW),
+        ("0003", "44", OLD),
+        ("0004", "45", OLD),
+        ("0005", "44", NEW),
+    ]
 
 
 def test_it_finds_a_district_by_its_search_key(quang_tri):
