@@ -236,3 +236,11 @@ def test_it_runs_as_a_management_command():
     assert "Không có gì thay đổi" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("load_areas", "--province", "Atlantis", stdout=io.StringIO())
+
+
+def test_it_writes_set_based_not_row_by_row(django_assert_max_num_queries):
+    # 342 areas and 265 successions: a handful of statements, not one per row.
+    with django_assert_max_num_queries(12):
+        areas_load(provinces=["Quảng Trị"])
+    with django_assert_max_num_queries(6):
+        areas_load(provinces=["Quảng Trị"])
