@@ -41,7 +41,7 @@ def world(db) -> World:
     phuong_1 = area_add(parent=dong_ha, code="19333", name="Phường 1", kind="commune")
     gio_linh.refresh_from_db()
     gio_my = area_add(
-        parent=gio_linh, code="19477", name="Xã Gio Mỹ", short_name="Gio Mỹ", kind="commune"
+        parent=gio_linh, code="19510", name="Xã Gio Mỹ", short_name="Gio Mỹ", kind="commune"
     )
     school_dh = SchoolFactory(name="Trường THCS Nguyễn Trãi", commune=phuong_1)
     school_gl = SchoolFactory(name="Trường THCS Gio Mỹ", commune=gio_my)
