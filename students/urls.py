@@ -5,5 +5,13 @@ from students import views
 app_name = "students"
 urlpatterns = [
     path("", views.student_list, name="list"),
+    path("them/", views.student_create, name="create"),
     path("<int:pk>/", views.student_detail, name="detail"),
+    path("<int:pk>/sua/", views.student_edit, name="edit"),
+    path("<int:pk>/hoan-canh/them/", views.circumstance_edit, name="circumstance_add"),
+    path(
+        "<int:pk>/hoan-canh/<int:circumstance_pk>/sua/",
+        views.circumstance_edit,
+        name="circumstance_edit",
+    ),
 ]

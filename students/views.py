@@ -1,17 +1,172 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Pages of the student record: list with filters and search, record, and the edit
+forms. Thin: parse the request, call a selector or a service, render."""
 
-from khuyenhoc.access import get_for_user_or_404
-from students.models import Student
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from khuyenhoc.roles import Role, user_roles
+from students import selectors, services
+from students.filters import DESCENDING_FIRST, ORDERINGS, StudentFilter
+from students.forms import CircumstanceForm, StudentForm
+from students.models import Circumstance
+from students.scoring import household_year_is_current
+
+RESULTS_TARGET = "ket-qua"
 
 
 @login_required
 def student_list(request):
-    students = Student.objects.for_user(request.user).select_related("school")[:50]
-    return render(request, "students/student_list.html", {"students": students})
+    students = selectors.student_list_queryset(user=request.user)
+    filterset = StudentFilter(request.GET or None, queryset=students, user=request.user)
+    paginator = Paginator(filterset.qs, settings.STUDENT_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    ordering = filterset.ordering
+    context = {
+        "filter": filterset,
+        "page": page,
+        "students": page.object_list,
+        "ordering": ordering,
+        "sort_links": _sort_links(ordering),
+        "results_target": RESULTS_TARGET,
+        "can_change": selectors.user_can_change_students(user=request.user),
+    }
+    partial = (
+        request.htmx
+        and not request.htmx.history_restore_request
+        and request.htmx.target == RESULTS_TARGET
+    )
+    template = "students/_student_results.html" if partial else "students/student_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _sort_links(ordering: str) -> dict[str, dict]:
+    """For each sortable column: the value its header link sets and how it is sorted now."""
+    links = {}
+    for key in ORDERINGS:
+        if ordering == key:
+            links[key] = {"value": f"-{key}", "state": "ascending"}
+        elif ordering == f"-{key}":
+            links[key] = {"value": key, "state": "descending"}
+        else:
+            first = f"-{key}" if key in DESCENDING_FIRST else key
+            links[key] = {"value": first, "state": ""}
+    if not ordering:
+        links["ten"]["state"] = "ascending"
+        links["ten"]["value"] = "-ten"
+    return links
 
 
 @login_required
 def student_detail(request, pk: int):
-    student = get_for_user_or_404(Student, request.user, pk=pk)
-    return render(request, "students/student_detail.html", {"student": student})
+    student = selectors.student_detail_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    circumstances = [
+        {
+            "item": c,
+            "stale": c.kind in (Circumstance.Kind.POOR, Circumstance.Kind.NEAR_POOR)
+            and not household_year_is_current(c.household_year, today),
+            "ended": c.ended_on is not None and c.ended_on < today,
+        }
+        for c in student.circumstances.all()
+    ]
+    wish_labels = dict(student._meta.get_field("wishes").base_field.choices)
+    context = {
+        "student": student,
+        "circumstances": circumstances,
+        "wishes": [wish_labels.get(w, w) for w in student.wishes],
+        "district": student.commune.district() if student.commune_id else None,
+        "school_district": student.school.commune.district(),
+        "can_change": selectors.user_can_change_student(user=request.user, student=student),
+    }
+    return render(request, "students/student_detail.html", context)
+
+
+@login_required
+def student_create(request):
+    if not selectors.user_can_change_students(user=request.user):
+        from django.http import Http404
+
+        raise Http404
+    form = StudentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            student = services.student_create(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã thêm học sinh %(name)s.") % {"name": student})
+            return redirect("students:detail", pk=student.pk)
+    return render(request, "students/student_form.html", {"form": form, "student": None})
+
+
+@login_required
+def student_edit(request, pk: int):
+    student = selectors.student_for_change_get(user=request.user, pk=pk)
+    form = StudentForm(request.POST or None, instance=student, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.student_update(user=request.user, student=student, data=form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã lưu hồ sơ của %(name)s.") % {"name": student})
+            return redirect("students:detail", pk=student.pk)
+    return render(request, "students/student_form.html", {"form": form, "student": student})
+
+
+def _can_confirm(user) -> bool:
+    roles = set(user_roles(user))
+    return user.is_superuser or bool(
+        roles & {Role.ADMIN, Role.PROVINCIAL_STAFF, Role.DISTRICT_STAFF}
+    )
+
+
+@login_required
+def circumstance_edit(request, pk: int, circumstance_pk: int | None = None):
+    student = selectors.student_for_change_get(user=request.user, pk=pk)
+    circumstance = None
+    if circumstance_pk is not None:
+        circumstance = get_object_or_404(
+            Circumstance.objects.for_user(request.user, "change"),
+            pk=circumstance_pk,
+            student=student,
+        )
+    form = CircumstanceForm(
+        request.POST or None,
+        instance=circumstance or Circumstance(student=student),
+        can_confirm=_can_confirm(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circumstance_save(
+                user=request.user,
+                student=student,
+                data=form.cleaned_data,
+                circumstance=circumstance,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Đã lưu hoàn cảnh của %(name)s.") % {"name": student})
+            return redirect("students:detail", pk=student.pk)
+    context = {"form": form, "student": student, "circumstance": circumstance}
+    return render(request, "students/circumstance_form.html", context)
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,154 @@
+"""Filters of the student list. The area and school choices come from the user's own
+scope, so a select never offers (or accepts) a place the user may not see."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from khuyenhoc.models import Area, School
+from students.models import Circumstance, Gender, Status, Student
+from students.selectors import areas_for_filter, student_search
+
+# Sort keys offered in the column headers -> order_by() (always ending in pk, so the
+# pages are stable). The first direction a header uses is ascending, except the need
+# score, which starts with the highest.
+ORDERINGS = {
+    "ten": ("search_key", "pk"),
+    "lop": ("grade", "search_key", "pk"),
+    "truong": ("school__name", "grade", "search_key", "pk"),
+    "diem": ("need_score", "search_key", "pk"),
+}
+DESCENDING_FIRST = {"diem"}
+
+
+def ordering_choices() -> list[tuple[str, str]]:
+    choices = []
+    for key in ORDERINGS:
+        choices += [(key, key), (f"-{key}", f"-{key}")]
+    return choices
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        if obj.kind == Area.Kind.COMMUNE:
+            return f"\u00a0\u00a0\u2014 {obj.name}"
+        return obj.name
+
+
+class SchoolChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: School) -> str:
+        return obj.name
+
+
+class AreaFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
+
+
+class SchoolFilter(django_filters.ModelChoiceFilter):
+    field_class = SchoolChoiceField
+
+
+YES_NO = [("co", _("Đã xác minh")), ("chua", _("Chưa xác minh"))]
+
+
+class StudentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm kiếm"),
+        method="filter_q",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Tên học sinh, phụ huynh, số định danh, mã HS"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    area = AreaFilter(
+        label=_("Địa bàn"),
+        queryset=Area.objects.none(),
+        method="filter_area",
+        empty_label=_("Tất cả địa bàn"),
+    )
+    school = SchoolFilter(
+        label=_("Trường"),
+        queryset=School.objects.none(),
+        field_name="school",
+        empty_label=_("Tất cả trường"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Hoàn cảnh"),
+        choices=Circumstance.Kind.choices,
+        method="filter_kind",
+        empty_label=_("Mọi hoàn cảnh"),
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("Khối lớp"),
+        choices=[(str(g), str(g)) for g in range(1, 13)],
+        field_name="grade",
+        empty_label=_("Mọi khối"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"),
+        choices=Status.choices,
+        field_name="status",
+        empty_label=_("Mọi tình trạng"),
+    )
+    gender = django_filters.ChoiceFilter(
+        label=_("Giới tính"),
+        choices=Gender.choices,
+        field_name="gender",
+        empty_label=_("Nam và nữ"),
+    )
+    verified = django_filters.ChoiceFilter(
+        label=_("Xác minh"),
+        choices=YES_NO,
+        method="filter_verified",
+        empty_label=_("Tất cả"),
+    )
+    o = django_filters.ChoiceFilter(
+        label=_("Sắp xếp"),
+        choices=ordering_choices(),
+        method="filter_ordering",
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Student
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["area"].queryset = areas_for_filter(user=user)
+        self.filters["school"].queryset = School.objects.for_user(user, "view").order_by(
+            "name", "pk"
+        )
+
+    def filter_q(self, queryset, name, value):
+        return student_search(queryset, value)
+
+    def filter_area(self, queryset, name, value: Area):
+        return queryset.filter(school__commune__path__startswith=value.path)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Circumstance.objects.filter(student=OuterRef("pk"), kind=value))
+        )
+
+    def filter_verified(self, queryset, name, value):
+        return queryset.filter(verified_at__isnull=(value != "co"))
+
+    def filter_ordering(self, queryset, name, value):
+        key = value.lstrip("-")
+        fields = ORDERINGS[key]
+        if value.startswith("-"):
+            fields = tuple(f"-{f}" for f in fields)
+        return queryset.order_by(*fields)
+
+    @property
+    def ordering(self) -> str:
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("o") or ""
+        return ""

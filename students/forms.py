@@ -1,0 +1,229 @@
+"""Forms of the student record. Choices of schools and areas come from the user's scope;
+the rules on the record live in students/validation.py and run through full_clean()."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from khuyenhoc.models import Area, School
+from students import selectors
+from students.models import Circumstance, Ethnicity, Status, Student, Wish
+from students.validation import student_errors
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy: what people type in Vietnam, on every browser."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        error_messages={"invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/09/2012.")},
+        **kwargs,
+    )
+
+
+class SchoolField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: School) -> str:
+        return f"{obj.name} ({obj.grade_min}-{obj.grade_max})"
+
+
+class CommuneField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Area) -> str:
+        return obj.name
+
+
+def _personal_id_message(value: str) -> str | None:
+    """The message students/validation.py gives for this personal ID, if any."""
+    probe = SimpleNamespace(
+        personal_id=value,
+        birth_date=None,
+        birth_year=None,
+        grade=None,
+        school_id=None,
+        child_consent_on=None,
+        guardian_consent_on=None,
+    )
+    try:
+        student_errors(probe)
+    except ValidationError as error:
+        return error.message_dict.get("personal_id", [None])[0]
+    return None
+
+
+class StudentForm(forms.ModelForm):
+    birth_date = date_field(_("Ngày sinh"), help_text=_("Để trống nếu chỉ biết năm sinh."))
+    birth_year = forms.IntegerField(
+        label=_("Năm sinh"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("Tự điền theo ngày sinh nếu có ngày sinh."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        required=False,
+        help_text=_("12 chữ số (CCCD). Để trống nếu học sinh chưa có."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    moet_code = forms.CharField(label=_("Mã học sinh"), required=False, max_length=20)
+    wishes = forms.MultipleChoiceField(
+        label=_("Nguyện vọng"),
+        choices=Wish.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guardian_consent_on = date_field(_("Ngày phụ huynh đồng ý"))
+    child_consent_on = date_field(_("Ngày học sinh đồng ý (từ 7 tuổi)"))
+    status_changed_on = date_field(_("Ngày đổi tình trạng"))
+    status_reason = forms.CharField(
+        label=_("Lý do đổi tình trạng"),
+        required=False,
+        max_length=255,
+        help_text=_("Bắt buộc khi đổi tình trạng (chuyển trường, bỏ học ...)."),
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "full_name",
+            "birth_date",
+            "birth_year",
+            "gender",
+            "ethnicity",
+            "personal_id",
+            "moet_code",
+            "school",
+            "grade",
+            "class_name",
+            "village",
+            "commune",
+            "address_text",
+            "specific_situation",
+            "wishes",
+            "wishes_note",
+            "status",
+            "guardian_consent_on",
+            "guardian_consent_by",
+            "child_consent_on",
+            "note",
+        ]
+        field_classes = {"school": SchoolField, "commune": CommuneField}
+        widgets = {
+            "specific_situation": forms.Textarea(attrs={"rows": 4}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "grade": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 12}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # The student's own school stays a choice even if it has since closed.
+        open_or_own = Q(is_active=True) | Q(pk=self.instance.school_id)
+        schools = selectors.schools_for_student_change(user=user).filter(open_or_own)
+        self.fields["school"].queryset = schools.order_by("name", "pk")
+        communes = Area.objects.for_user(user, "view").filter(kind=Area.Kind.COMMUNE)
+        if self.instance.pk and self.instance.commune_id:
+            # Keep the commune already on record even when it lies outside the scope.
+            communes = communes | Area.objects.filter(pk=self.instance.commune_id)
+        self.fields["commune"].queryset = communes.order_by("path")
+        self.fields["commune"].empty_label = _("(chưa rõ)")
+        self.fields["ethnicity"].queryset = Ethnicity.objects.order_by("code")
+        self.fields["school"].empty_label = _("Chọn trường")
+        self.fields["full_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["grade"].label = _("Khối lớp")
+        self.initial.setdefault("status", Status.STUDYING)
+        if not self.instance.pk:
+            del self.fields["status_changed_on"]
+            del self.fields["status_reason"]
+            self.fields["status"].widget = forms.HiddenInput()
+
+    def clean_full_name(self):
+        from khuyenhoc.text import clean_text
+
+        return clean_text(self.cleaned_data["full_name"])
+
+    def clean_personal_id(self):
+        value = re.sub(r"[\s.]", "", self.cleaned_data.get("personal_id") or "")
+        if not value:
+            return None
+        message = _personal_id_message(value)
+        if message:
+            raise ValidationError(message)
+        return value
+
+    def clean_moet_code(self):
+        return (self.cleaned_data.get("moet_code") or "").strip() or None
+
+    def clean(self):
+        cleaned = super().clean()
+        birth_date = cleaned.get("birth_date")
+        if birth_date:
+            cleaned["birth_year"] = birth_date.year
+            self.instance.birth_year = birth_date.year
+        elif not cleaned.get("birth_year") and "birth_date" not in self.errors:
+            self.add_error("birth_year", _("Nhập ngày sinh, hoặc ít nhất năm sinh."))
+        if (
+            self.instance.pk
+            and "status" in cleaned
+            and cleaned["status"] != self.initial.get("status")
+            and not cleaned.get("status_reason")
+        ):
+            self.add_error("status_reason", _("Ghi lý do đổi tình trạng."))
+        return cleaned
+
+
+class CircumstanceForm(forms.ModelForm):
+    certificate_date = date_field(_("Ngày cấp"))
+    started_on = date_field(_("Từ ngày"))
+    ended_on = date_field(_("Đến ngày"), help_text=_("Để trống nếu hoàn cảnh vẫn còn."))
+    orphan_legal = forms.NullBooleanField(
+        label=_("Thuộc diện mồ côi theo Điều 5 khoản 1 Nghị định 20/2021/NĐ-CP"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Chưa rõ")), ("true", _("Có")), ("false", _("Không"))]
+        ),
+    )
+
+    class Meta:
+        model = Circumstance
+        fields = [
+            "kind",
+            "disability_type",
+            "disability_level",
+            "orphan_label",
+            "orphan_legal",
+            "household_year",
+            "description",
+            "confirmed",
+            "certificate_number",
+            "certificate_date",
+            "certificate_issuer",
+            "started_on",
+            "ended_on",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "household_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, can_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_confirm:
+            del self.fields["confirmed"]

@@ -1,0 +1,99 @@
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from students.models import Student
+from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("home")
+
+
+def test_it_asks_anonymous_visitors_to_log_in(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_shows_the_leader_totals_by_district(client, world, leader):
+    CircumstanceFactory(student=world.student_dh, kind="poor")
+    CircumstanceFactory(student=world.student_dh, kind="orphan", orphan_label="father")
+    CircumstanceFactory(student=world.student_gl, kind="poor")
+    world.student_gl.verified_at = timezone.now()
+    world.student_gl.save()
+    client.force_login(leader)
+    response = client.get(URL)
+    assert response.status_code == 200
+    rows = {row.label: row for row in response.context["district_rows"]}
+    assert set(rows) == {"Thành phố Đông Hà", "Huyện Gio Linh"}
+    kinds = ["disability", "orphan", "poor", "near_poor", "other"]
+    dong_ha, gio_linh = rows["Thành phố Đông Hà"], rows["Huyện Gio Linh"]
+    assert (dong_ha.students, dong_ha.verified) == (1, 0)
+    assert dict(zip(kinds, dong_ha.kinds, strict=True)) == {
+        "disability": 0,
+        "orphan": 1,
+        "poor": 1,
+        "near_poor": 0,
+        "other": 0,
+    }
+    assert (gio_linh.students, gio_linh.verified, gio_linh.verified_share) == (1, 1, 100.0)
+    total = response.context["total"]
+    assert (total.students, total.verified) == (2, 1)
+    body = response.content.decode()
+    assert "Thành phố Đông Hà" in body
+    assert "Hộ nghèo" in body
+    assert reverse("students:create") not in body
+
+
+def test_it_uses_thousands_separators(client, world, provincial_staff):
+    school = SchoolFactory(commune=world.phuong_1)
+    Student.objects.bulk_create(StudentFactory.build_batch(1000, school=school))
+    client.force_login(provincial_staff)
+    body = client.get(URL).content.decode()
+    assert "1.001" in body
+    assert "1.002" in body
+
+
+def test_it_shows_district_staff_their_schools_and_the_empty_ones(client, world, district_staff_dh):
+    empty = SchoolFactory(name="Trường TH Trần Hưng Đạo", commune=world.phuong_1)
+    StudentFactory(school=world.school_dh, verified_at=timezone.now())
+    client.force_login(district_staff_dh)
+    response = client.get(URL)
+    rows = response.context["school_rows"]
+    assert [(r.school, r.students, r.verified) for r in rows] == [(world.school_dh, 2, 1)]
+    assert response.context["empty_schools"] == [empty]
+    body = response.content.decode()
+    assert "Trường TH Trần Hưng Đạo" in body
+    assert "Gio Mỹ" not in body
+    assert "Gio Linh" not in body
+
+
+def test_it_shows_school_staff_their_counts_by_grade_and_circumstance(
+    client, world, school_staff_gl
+):
+    StudentFactory(school=world.school_gl, grade=6)
+    CircumstanceFactory(student=world.student_gl, kind="near_poor")
+    client.force_login(school_staff_gl)
+    response = client.get(URL)
+    assert response.context["by_grade"] == [{"grade": 6, "n": 1}, {"grade": 8, "n": 1}]
+    assert ("Hộ cận nghèo", 1) in response.context["by_kind"]
+    body = response.content.decode()
+    assert reverse("students:list") in body
+    assert "Nguyễn Trãi" not in body
+
+
+def test_it_counts_in_a_constant_number_of_queries(
+    client, world, provincial_staff, django_assert_max_num_queries
+):
+    for _ in range(10):
+        CircumstanceFactory(student=StudentFactory(school=world.school_gl))
+    client.force_login(provincial_staff)
+    with django_assert_max_num_queries(15):
+        assert client.get(URL).status_code == 200
+
+
+def test_it_tells_a_user_without_a_role_what_to_do(client, world, django_user_model):
+    user = django_user_model.objects.create_user("norole", password="x-Mat-khau-1")
+    client.force_login(user)
+    assert "chưa được giao vai trò" in client.get(URL).content.decode()

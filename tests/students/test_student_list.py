@@ -1,0 +1,178 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import CircumstanceFactory, GuardianFactory, SchoolFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("students:list")
+
+
+def names(response) -> list[str]:
+    return [s.full_name for s in response.context["students"]]
+
+
+def test_it_redirects_anonymous_visitors_to_login(client, world):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_shows_district_staff_only_their_district(client, world, district_staff_dh):
+    client.force_login(district_staff_dh)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Nguyễn Văn An"]
+    body = response.content.decode()
+    assert "Trần Thị Đào" not in body
+    assert "Gio Mỹ" not in body
+    assert "Gio Linh" not in body
+
+
+def test_it_offers_only_scoped_areas_and_schools_as_filter_choices(
+    client, world, district_staff_dh
+):
+    client.force_login(district_staff_dh)
+    form = client.get(URL).context["filter"].form
+    assert set(form.fields["area"].queryset) == {world.dong_ha, world.phuong_1}
+    assert list(form.fields["school"].queryset) == [world.school_dh]
+
+
+def test_it_ignores_a_school_outside_the_scope_given_in_the_url(client, world, district_staff_dh):
+    client.force_login(district_staff_dh)
+    response = client.get(URL, {"school": world.school_gl.pk})
+    assert "Trần Thị Đào" not in names(response)
+    response = client.get(URL, {"area": world.gio_linh.pk})
+    assert "Trần Thị Đào" not in names(response)
+
+
+def test_it_shows_school_staff_only_their_school(client, world, school_staff_gl):
+    client.force_login(school_staff_gl)
+    response = client.get(URL)
+    assert names(response) == ["Trần Thị Đào"]
+    assert list(response.context["filter"].form.fields["school"].queryset) == [world.school_gl]
+
+
+@pytest.mark.parametrize("text", ["nguyen van an", "NGUYEN VAN AN", "Nguyễn Văn An", "van an"])
+def test_it_finds_a_name_without_diacritics(client, world, provincial_staff, text):
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"q": text})) == ["Nguyễn Văn An"]
+
+
+def test_it_finds_dao_with_plain_d(client, world, provincial_staff):
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"q": "dao"})) == ["Trần Thị Đào"]
+
+
+def test_it_never_finds_a_student_outside_the_scope(client, world, district_staff_dh):
+    client.force_login(district_staff_dh)
+    assert names(client.get(URL, {"q": "dao"})) == []
+    assert names(client.get(URL, {"q": "tran thi"})) == []
+
+
+def test_it_finds_by_personal_id_and_guardian_name(client, world, provincial_staff):
+    world.student_gl.personal_id = "045212000123"
+    world.student_gl.save()
+    GuardianFactory(student=world.student_dh, full_name="Lê Thị Hường")
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"q": "045212"})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"q": "le thi huong"})) == ["Nguyễn Văn An"]
+
+
+def test_it_filters_by_area_school_kind_grade_gender_and_verified(client, world, provincial_staff):
+    from django.utils import timezone
+
+    CircumstanceFactory(student=world.student_gl, kind="orphan", orphan_label="father")
+    world.student_dh.verified_at = timezone.now()
+    world.student_dh.save()
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"area": world.gio_linh.pk})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"area": world.phuong_1.pk})) == ["Nguyễn Văn An"]
+    assert names(client.get(URL, {"school": world.school_dh.pk})) == ["Nguyễn Văn An"]
+    assert names(client.get(URL, {"kind": "orphan"})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"grade": 7})) == ["Nguyễn Văn An"]
+    assert names(client.get(URL, {"gender": "female"})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"verified": "co"})) == ["Nguyễn Văn An"]
+    assert names(client.get(URL, {"verified": "chua"})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"status": "dropped_out"})) == []
+
+
+def test_it_sorts_by_the_chosen_column(client, world, provincial_staff):
+    world.student_gl.need_score = 9
+    world.student_gl.save()
+    client.force_login(provincial_staff)
+    assert names(client.get(URL)) == ["Nguyễn Văn An", "Trần Thị Đào"]
+    assert names(client.get(URL, {"o": "-ten"})) == ["Trần Thị Đào", "Nguyễn Văn An"]
+    assert names(client.get(URL, {"o": "-diem"})) == ["Trần Thị Đào", "Nguyễn Văn An"]
+    assert names(client.get(URL, {"o": "lop"})) == ["Nguyễn Văn An", "Trần Thị Đào"]
+    assert names(client.get(URL, {"o": "truong"})) == ["Trần Thị Đào", "Nguyễn Văn An"]
+
+
+def test_it_paginates_with_the_total_count(client, world, provincial_staff, settings):
+    settings.STUDENT_PAGE_SIZE = 2
+    StudentFactory.create_batch(3, school=world.school_dh)
+    client.force_login(provincial_staff)
+    response = client.get(URL, {"page": 2})
+    page = response.context["page"]
+    assert page.paginator.count == 5
+    assert page.number == 2
+    assert len(page.object_list) == 2
+    assert "5 học sinh" in response.content.decode()
+
+
+def _many(schools, count: int) -> None:
+    for i in range(count):
+        student = StudentFactory(school=schools[i % len(schools)])
+        CircumstanceFactory(student=student)
+        GuardianFactory(student=student)
+
+
+def _queries_for_list(client, django_assert_max_num_queries, user) -> int:
+    client.force_login(user)
+    with django_assert_max_num_queries(20) as captured:
+        response = client.get(URL, {"q": "nguyen", "o": "-diem"})
+    assert response.status_code == 200
+    return len(captured.captured_queries), len(response.context["students"])
+
+
+def test_it_uses_a_constant_number_of_queries(
+    client, world, district_staff_dh, django_assert_max_num_queries
+):
+    schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
+    _many(schools, 4)
+    few, shown = _queries_for_list(client, django_assert_max_num_queries, district_staff_dh)
+    assert shown == 5
+    _many(schools, 25)
+    many, shown = _queries_for_list(client, django_assert_max_num_queries, district_staff_dh)
+    assert shown == 30
+    assert few == many
+
+
+def test_it_returns_only_the_results_to_htmx(client, world, district_staff_dh):
+    client.force_login(district_staff_dh)
+    response = client.get(URL, {"q": "an"}, headers={"HX-Request": "true", "HX-Target": "ket-qua"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'name="q"' not in body
+    assert "Nguyễn Văn An" in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_returns_the_full_page_on_an_htmx_history_restore(client, world, district_staff_dh):
+    client.force_login(district_staff_dh)
+    response = client.get(
+        URL,
+        headers={
+            "HX-Request": "true",
+            "HX-Target": "ket-qua",
+            "HX-History-Restore-Request": "true",
+        },
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_it_shows_no_add_button_to_the_leader(client, world, leader):
+    client.force_login(leader)
+    body = client.get(URL).content.decode()
+    assert reverse("students:create") not in body
