@@ -1,0 +1,204 @@
+"""`demo_seed`: areas, schools, users, then students written with COPY in one
+transaction."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from khuyenhoc.demo.areas import ensure_areas, quang_tri
+from khuyenhoc.demo.schools import schools_plan, schools_upsert
+from khuyenhoc.demo.students import (
+    BLOCK,
+    CIRCUMSTANCE_COLUMNS,
+    GUARDIAN_COLUMNS,
+    NULL,
+    SAMPLE,
+    STATUS_COLUMNS,
+    STUDENT_COLUMNS,
+    Block,
+    Demo,
+    StudentGenerator,
+)
+from khuyenhoc.demo.users import users_ensure
+from students.models import Ethnicity, Student
+from students.services import need_scores_recompute
+
+
+@dataclass
+class SeedResult:
+    schools: int
+    students: int
+    guardians: int = 0
+    circumstances: int = 0
+    status_changes: int = 0
+    skipped: bool = False
+    seconds: float = 0.0
+
+
+def _already_seeded(*, generator: StudentGenerator, count: int) -> bool:
+    """The same demo is there: as many students, and the first ones drawn from this
+    seed exist as drawn."""
+    if Student.objects.count() != count:
+        return False
+    generator.layout(count=count)
+    for line in generator.block(0, first_id=0, limit=SAMPLE).sample:
+        fields = line.split("\t")
+        nullable = {
+            f"{name}__isnull" if value == NULL else name: True if value == NULL else value
+            for name, value in (("personal_id", fields[7]), ("moet_code", fields[8]))
+        }
+        found = Student.objects.filter(
+            full_name=fields[1], school_id=int(fields[9]), grade=int(fields[10]), **nullable
+        )
+        if not found.exists():
+            return False
+    return True
+
+
+_GENERATOR: StudentGenerator | None = None
+
+
+def _draw(job: tuple[int, int]) -> Block:
+    number, first_id = job
+    return _GENERATOR.block(number, first_id=first_id)
+
+
+def _blocks(*, generator: StudentGenerator, first_id: int, workers: int) -> Iterator[Block]:
+    """Blocks in order; drawn by forked worker processes when there are many. The
+    children inherit the generator and never touch the database connection."""
+    global _GENERATOR
+    jobs = [(n, first_id) for n in range(-(-generator.count // BLOCK))]
+    if workers <= 1 or len(jobs) < 4:
+        for number, first in jobs:
+            yield generator.block(number, first_id=first)
+        return
+    _GENERATOR = generator
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_draw, jobs, chunksize=1)
+    finally:
+        _GENERATOR = None
+
+
+def _copy(cursor, table: str, columns: tuple[str, ...], chunks: list[bytes]) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+
+
+def demo_seed(
+    *,
+    students: int = 30_000,
+    seed: int = 2026,
+    force: bool = False,
+    workers: int | None = None,
+    log: Callable[[str], None] = print,
+) -> SeedResult:
+    started = time.monotonic()
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if students >= 100_000 else 1
+
+    def step(message: str) -> None:
+        log(f"[{time.monotonic() - started:6.1f}s] {message}")
+
+    with transaction.atomic():
+        province = ensure_areas(log=step)
+        districts = quang_tri(province=province)
+        plans = schools_plan(districts=districts)
+        schools_upsert(plans=plans)
+        step(f"{len(plans)} trường học của {len(districts)} huyện/thị xã/thành phố.")
+        users = users_ensure(province=province, districts=districts, schools=plans)
+        step(f"{len(users)} tài khoản demo (mật khẩu chung).")
+        demo = Demo(
+            districts=districts,
+            schools=plans,
+            ethnicity_ids=dict(Ethnicity.objects.values_list("code", "id")),
+            verifier_ids={
+                "": users["tinhhoi"].pk,
+                "461": users["hoi_dongha"].pk,
+                "466": users["hoi_giolinh"].pk,
+            },
+            today=timezone.localdate(),
+        )
+        result = SeedResult(schools=len(plans), students=students)
+        if not force and _already_seeded(
+            generator=StudentGenerator(demo=demo, seed=seed), count=students
+        ):
+            step(f"Đã có sẵn {students} học sinh demo với seed {seed}: giữ nguyên.")
+            result.skipped = True
+            result.seconds = time.monotonic() - started
+            return result
+
+        demo_ids = [p.id for p in plans]
+        if Student.objects.exclude(school_id__in=demo_ids).exists():
+            raise CommandError(
+                "Cơ sở dữ liệu có học sinh ở trường ngoài dữ liệu demo; "
+                "seed_demo chỉ chạy trên cơ sở dữ liệu demo."
+            )
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            # Everything that hangs off a student goes too (awards, results ...).
+            # TRUNCATE refuses while deferred foreign-key checks on the rows are queued
+            # in this transaction (a second seed in one transaction): run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE students_student RESTART IDENTITY CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute("SELECT pg_get_serial_sequence('students_student', 'id')")
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s)", [sequence])
+            first_id = cursor.fetchone()[0]
+            if students:
+                cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + students - 1])
+            step(f"Đã xoá học sinh cũ; tạo {students} học sinh (seed {seed})...")
+
+            generator = StudentGenerator(demo=demo, seed=seed)
+            generator.layout(count=students)
+            guardians: list[bytes] = []
+            circumstances: list[bytes] = []
+            status_changes: list[bytes] = []
+            done = 0
+            report_every = max(BLOCK, (students // 10) // BLOCK * BLOCK)
+            columns = ", ".join(STUDENT_COLUMNS)
+            with cursor.copy(f"COPY students_student ({columns}) FROM STDIN") as copy:
+                for block in _blocks(generator=generator, first_id=first_id, workers=workers):
+                    copy.write(block.students)
+                    guardians.append(block.guardians)
+                    circumstances.append(block.circumstances)
+                    status_changes.append(block.status_changes)
+                    result.guardians += block.counts[1]
+                    result.circumstances += block.counts[2]
+                    result.status_changes += block.counts[3]
+                    done += block.counts[0]
+                    if done % report_every == 0:
+                        step(f"  {done:>9} học sinh")
+            step(f"Đã ghi {students} học sinh.")
+            _copy(cursor, "students_guardian", GUARDIAN_COLUMNS, guardians)
+            guardians.clear()
+            step(f"Đã ghi {result.guardians} phụ huynh/người giám hộ.")
+            _copy(cursor, "students_circumstance", CIRCUMSTANCE_COLUMNS, circumstances)
+            circumstances.clear()
+            step(f"Đã ghi {result.circumstances} hoàn cảnh.")
+            _copy(cursor, "students_statuschange", STATUS_COLUMNS, status_changes)
+            step(f"Đã ghi {result.status_changes} thay đổi tình trạng.")
+        changed = need_scores_recompute()
+        step(f"Đã tính lại điểm hoàn cảnh ({changed} học sinh thay đổi).")
+        with connection.cursor() as cursor:
+            for table in (
+                "students_student",
+                "students_guardian",
+                "students_circumstance",
+                "students_statuschange",
+            ):
+                cursor.execute(f"ANALYZE {table}")
+        step("Đã cập nhật thống kê bảng; đang ghi (commit)...")
+    result.seconds = time.monotonic() - started
+    step("Xong.")
+    return result
