@@ -8,6 +8,24 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+def _fold_table() -> dict[int, str | None]:
+    """Every precomposed Latin letter -> its base letter, combining marks -> nothing.
+    One str.translate call is many times faster than walking NFD characters."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0x00C0, 0x2000):
+        ch = chr(code)
+        decomposed = unicodedata.normalize("NFD", ch)
+        base = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+        if base != ch and base.isascii() and base:
+            table[code] = base
+    for code in range(0x0300, 0x0370):  # combining diacritical marks left over
+        table[code] = None
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def clean_text(value: str | None) -> str:
     """NFC, single spaces, no leading/trailing space: how names are stored."""
     if not value:
@@ -16,12 +34,8 @@ def clean_text(value: str | None) -> str:
 
 
 def search_key(value: str | None) -> str:
-    """Lower-case ASCII form so that "nguyen van an" finds "Nguyễn Văn An".
-
-    đ/Đ have no combining mark to strip, so they are mapped to d by hand.
-    """
+    """Lower-case ASCII form so that "nguyen van an" finds "Nguyễn Văn An" (đ -> d)."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFD", str(value).replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", text.lower()).strip()
+    text = unicodedata.normalize("NFC", str(value)).translate(_FOLD).lower()
+    return _SPACES.sub(" ", text).strip()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -39,9 +40,22 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 def text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_short(value) if len(value) < 48 else clean_text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return clean_text(str(value))
+
+
+# Short cells (classes, villages, marks, relations) repeat down a list: clean each once.
+@lru_cache(maxsize=65536)
+def _clean_short(value: str) -> str:
+    return clean_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _mark_text(value: str) -> bool:
+    return search_key(value) not in _FALSE_MARKS
 
 
 def person_name(value) -> str:
@@ -61,7 +75,7 @@ def mark(value) -> bool:
         return value
     if isinstance(value, (int, float)):
         return value != 0
-    return search_key(str(value)) not in _FALSE_MARKS
+    return _mark_text(value) if isinstance(value, str) else True
 
 
 def mark_detail(value) -> str:

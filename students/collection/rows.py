@@ -20,6 +20,7 @@ _FOOTER = re.compile(
     r"[\w ]{0,40}, ngay \.*\s*\d{0,2}\.* thang)"
 )
 _STAFF_ONLY = ("ghi chu:", "luu y:")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,12 @@ def _loose(text: str) -> str:
 
 
 def is_footer(row: list) -> bool:
-    texts = [search_key(str(c)) for c in row if isinstance(c, str) and c.strip()]
-    if not texts:
-        return False
-    first = texts[0]
-    return bool(_FOOTER.match(first)) or first.startswith(_STAFF_ONLY)
+    """A signature block or total line ends the list. Only the first text cell counts."""
+    for cell in row:
+        if isinstance(cell, str) and cell.strip():
+            first = search_key(cell)
+            return bool(_FOOTER.match(first)) or first.startswith(_STAFF_ONLY)
+    return False
 
 
 class RowParser:
@@ -113,7 +115,7 @@ class RowParser:
         self._guardian(row, out)
         v["specific_situation"] = norm.text(self._get(row, "situation"))
         wishes_text = norm.text(self._get(row, "wishes"))
-        v["wishes"] = vocab.all_phrases(wishes_text, vocab.WISHES) if wishes_text else []
+        v["wishes"] = list(vocab.all_phrases(wishes_text, vocab.WISHES)) if wishes_text else []
         v["wishes_note"] = wishes_text if wishes_text and not v["wishes"] else ""
         v["note"] = norm.text(self._get(row, "note"))
         return out
@@ -128,7 +130,7 @@ class RowParser:
         name = norm.person_name(self._get(row, "full_name"))
         if not name:
             self.error(out, "full_name", _("Thiếu họ và tên học sinh."), _("Ghi đầy đủ họ và tên."))
-        elif len(name) > 100 or any(ch.isdigit() for ch in name):
+        elif len(name) > 100 or _HAS_DIGIT.search(name):
             self.error(
                 out,
                 "full_name",
@@ -176,11 +178,9 @@ class RowParser:
     def _gender(self, row, out) -> str | None:
         value = self._get(row, "gender")
         if value is not None:
-            key = search_key(str(value))
-            if key in ("nu", "f", "female", "gai", "x nu"):
-                return "female"
-            if key in ("nam", "m", "male", "trai"):
-                return "male"
+            found = _GENDER_WORDS.get(search_key(str(value)))
+            if found:
+                return found
             self.error(
                 out,
                 "gender",
@@ -354,10 +354,7 @@ class RowParser:
             )
 
         year_value = self._get(row, "household_year")
-        for kind, key, label in (
-            ("poor", "poor", _("hộ nghèo")),
-            ("near_poor", "near_poor", _("hộ cận nghèo")),
-        ):
+        for kind, key in (("poor", "poor"), ("near_poor", "near_poor")):
             value = self._get(row, key)
             if not norm.mark(value):
                 continue
@@ -377,14 +374,14 @@ class RowParser:
                     self.error(
                         out,
                         "household_year",
-                        _("Thiếu năm xác nhận %(l)s.") % {"l": label},
+                        _("Thiếu năm xác nhận %(l)s.") % {"l": _kind_label(kind)},
                         _("Ghi năm được công nhận trên sổ hoặc giấy chứng nhận, ví dụ 2026."),
                     )
                 elif not household_year_is_current(year, self.ctx.today):
                     self.warn(
                         out,
                         "household_year",
-                        _("Năm xác nhận %(l)s %(y)s đã cũ.") % {"l": label, "y": year},
+                        _("Năm xác nhận %(l)s %(y)s đã cũ.") % {"l": _kind_label(kind), "y": year},
                         _("Cập nhật theo giấy chứng nhận năm nay nếu gia đình vẫn thuộc diện."),
                     )
             found.append({"kind": kind, "household_year": year})
@@ -436,6 +433,23 @@ class RowParser:
                 _("Có số điện thoại nhưng thiếu tên phụ huynh."),
                 _("Ghi họ tên cha/mẹ hoặc người giám hộ."),
             )
+
+
+def _kind_label(kind: str) -> str:
+    return _("hộ nghèo") if kind == "poor" else _("hộ cận nghèo")
+
+
+_GENDER_WORDS = {
+    "nu": "female",
+    "f": "female",
+    "female": "female",
+    "gai": "female",
+    "x nu": "female",
+    "nam": "male",
+    "m": "male",
+    "male": "male",
+    "trai": "male",
+}
 
 
 def _relation(text: str, name: str) -> str:

@@ -4,6 +4,7 @@ wishes, mapped to the record's choices. Keys are search keys (no diacritics)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from khuyenhoc.text import search_key
 
@@ -112,6 +113,7 @@ def _words(text: str) -> str:
     return " " + " ".join(_NOT_WORD.sub(" ", search_key(text)).split()) + " "
 
 
+@lru_cache(maxsize=8192)
 def first_phrase(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     """The choice for the first phrase of `table` found as whole words in `text`."""
     key = _words(text)
@@ -121,13 +123,14 @@ def first_phrase(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
     return None
 
 
-def all_phrases(text: str, table: tuple[tuple[str, str], ...]) -> list[str]:
+@lru_cache(maxsize=8192)
+def all_phrases(text: str, table: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     key = _words(text)
     found: list[str] = []
     for phrase, value in table:
         if f" {phrase} " in key and value not in found:
             found.append(value)
-    return found
+    return tuple(found)
 
 
 def strip_prefix(key: str, prefixes: tuple[str, ...]) -> tuple[bool, str]:
