@@ -169,8 +169,25 @@ def test_it_leaves_the_same_data_when_run_again(demo, fast_hasher):
     assert snapshot() == before  # regenerated row for row
 
 
+def schema() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+              FROM pg_constraint WHERE conrelid::regclass::text LIKE 'students_%%'
+             UNION ALL
+            SELECT tablename, indexname, indexdef FROM pg_indexes
+             WHERE tablename LIKE 'students_%%' ORDER BY 1, 2, 3
+            """
+        )
+        return cursor.fetchall()
+
+
 def test_it_replaces_the_demo_for_other_arguments(demo, fast_hasher):
-    result = demo_seed(students=300, seed=SEED + 1, log=lambda message: None)
+    before = schema()
+    # The bulk path (indexes and constraints set aside, then rebuilt) on a small demo.
+    result = demo_seed(students=300, seed=SEED + 1, bulk=True, log=lambda message: None)
+    assert schema() == before
     assert not result.skipped
     assert Student.objects.count() == 300
     assert not Student.objects.filter(circumstances__isnull=True).exists()
