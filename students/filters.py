@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, F, Func, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
@@ -13,14 +13,16 @@ from students.models import Circumstance, Gender, Status, Student
 from students.selectors import areas_for_filter, student_search
 
 # Sort keys offered in the column headers -> order_by() (always ending in pk, so the
-# pages are stable). The first direction a header uses is ascending, except the need
+# pages are stable). Names sort the Vietnamese way: by the given name (the last word),
+# then the whole name. The first direction a header uses is ascending, except the need
 # score, which starts with the highest.
 ORDERINGS = {
-    "ten": ("search_key", "pk"),
-    "lop": ("grade", "search_key", "pk"),
-    "truong": ("school__name", "grade", "search_key", "pk"),
-    "diem": ("need_score", "search_key", "pk"),
+    "ten": ("given_key", "search_key", "pk"),
+    "lop": ("grade", "given_key", "search_key", "pk"),
+    "truong": ("school__name", "grade", "given_key", "search_key", "pk"),
+    "diem": ("need_score", "given_key", "search_key", "pk"),
 }
+DEFAULT_ORDERING = "ten"
 DESCENDING_FIRST = {"diem"}
 
 
@@ -145,10 +147,20 @@ class StudentFilter(django_filters.FilterSet):
         fields = ORDERINGS[key]
         if value.startswith("-"):
             fields = tuple(f"-{f}" for f in fields)
-        return queryset.order_by(*fields)
+        given_key = Func(
+            F("search_key"), Value(" "), Value(-1), function="split_part", output_field=CharField()
+        )
+        return queryset.annotate(given_key=given_key).order_by(*fields)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.ordering:
+            queryset = self.filter_ordering(queryset, "o", DEFAULT_ORDERING)
+        return queryset
 
     @property
     def ordering(self) -> str:
-        if self.is_bound and self.form.is_valid():
-            return self.form.cleaned_data.get("o") or ""
-        return ""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()  # cleaned_data keeps the valid fields of an invalid form
+        return self.form.cleaned_data.get("o") or ""

@@ -26,7 +26,7 @@ RESULTS_TARGET = "ket-qua"
 @login_required
 def student_list(request):
     students = selectors.student_list_queryset(user=request.user)
-    filterset = StudentFilter(request.GET or None, queryset=students, user=request.user)
+    filterset = StudentFilter(request.GET, queryset=students, user=request.user)
     paginator = Paginator(filterset.qs, settings.STUDENT_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     ordering = filterset.ordering

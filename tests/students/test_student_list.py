@@ -108,6 +108,15 @@ def test_it_sorts_by_the_chosen_column(client, world, provincial_staff):
     assert names(client.get(URL, {"o": "truong"})) == ["Trần Thị Đào", "Nguyễn Văn An"]
 
 
+def test_it_sorts_names_by_given_name_first(client, world, provincial_staff):
+    StudentFactory(full_name="Lê Văn Bình", school=world.school_dh)
+    StudentFactory(full_name="Trần Văn Anh", school=world.school_dh)
+    client.force_login(provincial_staff)
+    expected = ["Nguyễn Văn An", "Trần Văn Anh", "Lê Văn Bình", "Trần Thị Đào"]
+    assert names(client.get(URL)) == expected
+    assert names(client.get(URL, {"o": "-ten"})) == expected[::-1]
+
+
 def test_it_paginates_with_the_total_count(client, world, provincial_staff, settings):
     settings.STUDENT_PAGE_SIZE = 2
     StudentFactory.create_batch(3, school=world.school_dh)
