@@ -234,7 +234,7 @@ LOWLAND_VILLAGES = [
     "Nhĩ Trung",
     "Mai Xá",
     "Bích La",
-    "Đông Hà",
+    "Phước Môn",
     "Thượng Phước",
     "Cát Sơn",
     "Tiên Mỹ",

@@ -340,6 +340,23 @@ def district_counts(*, districts: list[District], total: int) -> list[int]:
     return counts
 
 
+def scramble(value: int, *, half: int, key: int) -> int:
+    """A bijection on [0, half**2) that looks random: four Feistel rounds over the two
+    base-`half` digits of `value`."""
+    left, right = divmod(value, half)
+    for shift in (0, 8, 16, 24):
+        left, right = right, (left + (((right + (key >> shift)) * 2_654_435_761) >> 13)) % half
+    return left * half + right
+
+
+NOUN_OCCUPATIONS = {"Công nhân", "Ngư dân", "Thợ xây", "Nội trợ"}
+
+
+def doing(occupation: str) -> str:
+    """ "làm nông", "là công nhân": an occupation inside a sentence."""
+    return ("là " if occupation in NOUN_OCCUPATIONS else "") + occupation.lower()
+
+
 def _b(value: bool | None) -> str:
     return NULL if value is None else ("t" if value else "f")
 
@@ -360,7 +377,7 @@ class StudentGenerator:
         self._iso: dict[int, str] = {}
         self._keys: dict[str, str] = {}
         self.seed = seed
-        self.offset = (seed * 2_654_435_761) % 1_000_000
+        self.key_id = (seed * 2_654_435_761 + 12_345) % 2**32
         self.count = 0
         self.district_ends: list[int] = []
         self.district_list: list[District] = []
@@ -495,18 +512,18 @@ class StudentGenerator:
         year_only = r() < (0.25 if minority else 0.1)
         birth_date = NULL if year_only else self.iso(birth_ordinal)
 
-        # Unique by construction (an affine permutation of the index), so blocks drawn
-        # apart never collide.
+        # Unique by construction (a permutation of the index), so blocks drawn apart
+        # never collide.
         personal_id = NULL
         if r() < (0.55 if minority else 0.72):
             # Past the first million, other birth provinces than the first million's.
             prefix = PERSONAL_ID_PREFIX(r) if index < 1_000_000 else f"0{49 + index // 1_000_000}"
             sex = "2" if gender == "male" else "3"
-            serial = (index * 386_297 + self.offset) % 1_000_000
+            serial = scramble(index % 1_000_000, half=1_000, key=self.key_id)
             personal_id = f"{prefix}{sex}{birth_year % 100:02d}{serial:06d}"
         moet_code = NULL
         if r() < 0.8:
-            moet_code = f"45{(index * 73_939_133 + self.offset) % 100_000_000:08d}"
+            moet_code = f"45{scramble(index, half=10_000, key=self.key_id):08d}"
 
         class_name = f"{grade}A{1 + int(r() * 6)}" if grade >= 10 else f"{grade}{LETTERS(r)}"
         village = self.villages[home.id](r)
@@ -639,10 +656,10 @@ class StudentGenerator:
                 f"{key(family_name)} {key(rest_name)}"
             )
         if orphan != "both" and len(parents) == 2:
-            situation.append(f"Bố {parents[0][2].lower()}, mẹ {parents[1][2].lower()}")
+            situation.append(f"Bố {doing(parents[0][2])}, mẹ {doing(parents[1][2])}")
         elif orphan != "both":
             situation.append(
-                f"{'Bố' if parents[0][1] == 'father' else 'Mẹ'} {parents[0][2].lower()}"
+                f"{'Bố' if parents[0][1] == 'father' else 'Mẹ'} {doing(parents[0][2])}"
             )
         if r() < 0.3:
             situation.append(f"Gia đình có {3 + int(r() * 4)} anh chị em")
