@@ -117,7 +117,7 @@ class _GrantAdmin(AdminOnlyMixin, admin.ModelAdmin):
         return (self.who, "permission", "content_object")
 
     def get_list_select_related(self, request):
-        return (self.who, "permission", "content_object")
+        return (self.who, "permission__content_type", "content_object")
 
     def get_autocomplete_fields(self, request):
         return (self.who, "content_object")

@@ -20,7 +20,13 @@ def is_admin(user) -> bool:
     """Superuser or in the admin role: the people who manage grants and reference data."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or any(g.name == Role.ADMIN for g in user.groups.all())
+    # Asked once per admin model on every page; request.user may be a lazy proxy, so
+    # the answer is kept on the user through plain attribute access.
+    answer = getattr(user, "_khuyenhoc_is_admin", None)
+    if answer is None:
+        answer = user.is_superuser or any(g.name == Role.ADMIN for g in user.groups.all())
+        user._khuyenhoc_is_admin = answer
+    return answer
 
 
 def _scoped_choice_models() -> tuple:

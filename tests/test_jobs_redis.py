@@ -5,7 +5,6 @@ Without a reachable Redis the Redis tests are skipped with the reason, except on
 (CI=true), where a missing Redis is an error.
 """
 
-import importlib
 import os
 import runpy
 import uuid
@@ -13,7 +12,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
@@ -61,17 +59,6 @@ def redis_url() -> str:
     return settings.REDIS_URL
 
 
-@pytest.fixture(scope="module")
-def reference_rows_restored(django_db_setup, django_db_blocker):
-    """A transactional test ends by emptying every table, which also removes the rows
-    the data migrations put in (the ethnic groups). Put them back for the tests that
-    run afterwards. Module scope, because this must run after that flush."""
-    yield
-    migration = importlib.import_module("students.migrations.0002_ethnic_groups")
-    with django_db_blocker.unblock():
-        migration.load(apps, None)
-
-
 @pytest.mark.redis
 @skip_without_redis
 def test_it_uses_redis_as_the_django_cache(redis_url):
@@ -91,8 +78,11 @@ def test_it_uses_redis_as_the_django_cache(redis_url):
 
 @pytest.mark.redis
 @skip_without_redis
-@pytest.mark.django_db(transaction=True)
-def test_it_recomputes_need_scores_in_a_real_worker(redis_url, world, reference_rows_restored):
+# Committed rows, since the worker reads them on its own connection. Serialized
+# rollback, as the other transactional tests do: the tables are emptied afterwards
+# and the next such test loads the migrated rows (roles, ethnic groups) back.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_recomputes_need_scores_in_a_real_worker(redis_url, world):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from students.models import Ethnicity, Student
-from tests.factories import CircumstanceFactory, GuardianFactory, UserFactory
+from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,17 @@ def test_it_keeps_ethnicities_read_only_for_district_staff(client, world, staff_
     assert client.get(url).status_code == 200
     assert client.post(url, {"code": "01", "name": "Đổi"}).status_code == 403
     assert client.get(reverse("admin:students_ethnicity_add")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["student", "guardian", "circumstance"])
+def test_it_lists_records_in_a_fixed_number_of_queries(
+    client, world, staff_dh, django_assert_max_num_queries, name
+):
+    for student in StudentFactory.create_batch(15, school=world.school_dh):
+        GuardianFactory(student=student)
+        CircumstanceFactory(student=student)
+    client.force_login(staff_dh)
+    url = reverse(f"admin:students_{name}_changelist")
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) >= 15
