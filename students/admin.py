@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, is_admin
@@ -114,10 +115,31 @@ class StudentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def verified(self, obj):
         return obj.verified_at is not None
 
+    @admin.display(description=_("nguyện vọng"))
+    def wishes_text(self, obj):
+        labels = dict(Wish.choices)
+        return ", ".join(str(labels.get(wish, wish)) for wish in obj.wishes)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the wishes by their names rather than their stored codes.
+        return [
+            (
+                name,
+                {
+                    **opts,
+                    "fields": tuple("wishes_text" if f == "wishes" else f for f in opts["fields"]),
+                },
+            )
+            for name, opts in fieldsets
+        ]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "wishes":
             return forms.MultipleChoiceField(
-                label=db_field.verbose_name,
+                label=capfirst(db_field.verbose_name),
                 choices=Wish.choices,
                 widget=forms.CheckboxSelectMultiple,
                 required=False,

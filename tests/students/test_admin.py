@@ -1,8 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from students.models import Ethnicity, Student
-from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, UserFactory
+from khuyenhoc.roles import Role
+from students.models import Circumstance, Ethnicity, Guardian, Student
+from tests.factories import (
+    CircumstanceFactory,
+    GuardianFactory,
+    StudentFactory,
+    UserFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +168,8 @@ def test_it_adds_a_student_with_a_circumstance(client, world, staff_dh):
 
 
 def test_it_lets_the_leader_read_but_not_change(client, world, leader_staff):
+    world.student_gl.wishes = ["scholarship", "bicycle"]
+    world.student_gl.save(update_fields=["wishes"])
     client.force_login(leader_staff)
     response = client.get(reverse("admin:students_student_changelist"))
     assert "Nguyễn Văn An" in response.text
@@ -171,6 +180,7 @@ def test_it_lets_the_leader_read_but_not_change(client, world, leader_staff):
     assert response.status_code == 200
     assert "Trần Thị Đào" in response.text
     assert not response.context["has_change_permission"]
+    assert "Học bổng, Xe đạp" in response.text
     response = client.post(url, student_data(world, world.school_gl, full_name="Đã đổi"))
     assert response.status_code == 403
     world.student_gl.refresh_from_db()
@@ -199,3 +209,30 @@ def test_it_lists_records_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert len(response.context["cl"].result_list) >= 15
+
+
+@pytest.mark.parametrize("model", [Guardian, Circumstance])
+def test_it_does_not_open_a_part_of_another_district_record(client, world, staff_dh, parts, model):
+    client.force_login(staff_dh)
+    outside = model.objects.get(student=world.student_gl)
+    url = reverse(f"admin:students_{model._meta.model_name}_change", args=[outside.pk])
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert "Trần" not in response.text
+    assert "lũ cuốn" not in response.text
+
+
+def test_it_deletes_only_within_scope(client, world):
+    # Provincial staff may delete records; this one is granted Đông Hà only.
+    staff = user_with_role(Role.PROVINCIAL_STAFF, area=world.dong_ha, is_staff=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:students_student_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [world.student_dh.pk, world.student_gl.pk],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert list(Student.objects.all()) == [world.student_gl]
