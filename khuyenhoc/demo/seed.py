@@ -3,13 +3,10 @@ transaction."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -23,7 +20,6 @@ from khuyenhoc.demo.students import (
     SAMPLE,
     STATUS_COLUMNS,
     STUDENT_COLUMNS,
-    Block,
     Demo,
     StudentGenerator,
 )
@@ -38,6 +34,10 @@ BULK_TABLES = (
     "students_statuschange",
 )
 BULK_FROM = 50_000  # students; below this, plain COPY into the indexed tables
+
+
+class DemoSeedError(Exception):
+    pass
 
 
 @dataclass
@@ -56,7 +56,6 @@ def _already_seeded(*, generator: StudentGenerator, count: int) -> bool:
     seed exist as drawn."""
     if Student.objects.count() != count:
         return False
-    generator.layout(count=count)
     for line in generator.block(0, first_id=0, limit=SAMPLE).sample:
         fields = line.split("\t")
         nullable = {
@@ -69,31 +68,6 @@ def _already_seeded(*, generator: StudentGenerator, count: int) -> bool:
         if not found.exists():
             return False
     return True
-
-
-_GENERATOR: StudentGenerator | None = None
-
-
-def _draw(job: tuple[int, int]) -> Block:
-    number, first_id = job
-    return _GENERATOR.block(number, first_id=first_id)
-
-
-def _blocks(*, generator: StudentGenerator, first_id: int, workers: int) -> Iterator[Block]:
-    """Blocks in order; drawn by forked worker processes when there are many. The
-    children inherit the generator and never touch the database connection."""
-    global _GENERATOR
-    jobs = [(n, first_id) for n in range(-(-generator.count // BLOCK))]
-    if workers <= 1 or len(jobs) < 4:
-        for number, first in jobs:
-            yield generator.block(number, first_id=first)
-        return
-    _GENERATOR = generator
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_draw, jobs, chunksize=1)
-    finally:
-        _GENERATOR = None
 
 
 def _schema_set_aside(cursor) -> list[str]:
@@ -148,18 +122,69 @@ def _copy(cursor, table: str, columns: tuple[str, ...], chunks: list[bytes]) -> 
             copy.write(chunk)
 
 
+def _students_clear(cursor, *, count: int) -> int:
+    """Empty the student tables and reserve `count` ids; returns the first one."""
+    # TRUNCATE refuses while deferred foreign-key checks on the rows are queued in this
+    # transaction (a second seed in one transaction): run them first. Everything that
+    # hangs off a student goes too (awards, results ...).
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("TRUNCATE students_student RESTART IDENTITY CASCADE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute("SELECT pg_get_serial_sequence('students_student', 'id')")
+    sequence = cursor.fetchone()[0]
+    cursor.execute("SELECT nextval(%s)", [sequence])
+    first_id = cursor.fetchone()[0]
+    if count:
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + count - 1])
+    return first_id
+
+
+def _students_write(
+    cursor, *, generator: StudentGenerator, first_id: int, result: SeedResult, step
+) -> None:
+    """Stream the students into COPY block by block while keeping what hangs off them
+    (already COPY text) for the next COPYs: a second COPY cannot start before the first
+    ends on the same connection."""
+    guardians: list[bytes] = []
+    circumstances: list[bytes] = []
+    status_changes: list[bytes] = []
+    count = generator.count
+    report_every = max(BLOCK, (count // 10) // BLOCK * BLOCK)
+    columns = ", ".join(STUDENT_COLUMNS)
+    with cursor.copy(f"COPY students_student ({columns}) FROM STDIN") as copy:
+        for number in range(-(-count // BLOCK)):
+            block = generator.block(number, first_id=first_id)
+            copy.write(block.students)
+            guardians.append(block.guardians)
+            circumstances.append(block.circumstances)
+            status_changes.append(block.status_changes)
+            result.guardians += block.counts[1]
+            result.circumstances += block.counts[2]
+            result.status_changes += block.counts[3]
+            done = number * BLOCK + block.counts[0]
+            if done % report_every == 0:
+                step(f"  {done:>9} học sinh")
+    step(f"Đã ghi {count} học sinh.")
+    _copy(cursor, "students_guardian", GUARDIAN_COLUMNS, guardians)
+    step(f"Đã ghi {result.guardians} phụ huynh/người giám hộ.")
+    _copy(cursor, "students_circumstance", CIRCUMSTANCE_COLUMNS, circumstances)
+    step(f"Đã ghi {result.circumstances} hoàn cảnh.")
+    _copy(cursor, "students_statuschange", STATUS_COLUMNS, status_changes)
+    step(f"Đã ghi {result.status_changes} thay đổi tình trạng.")
+
+
 def demo_seed(
     *,
     students: int = 30_000,
     seed: int = 2026,
     force: bool = False,
-    workers: int | None = None,
     bulk: bool | None = None,
     log: Callable[[str], None] = print,
 ) -> SeedResult:
+    """Seed the demo in one transaction. `bulk` (default: from BULK_FROM students on)
+    sets the secondary indexes and foreign keys of the student tables aside during
+    the load."""
     started = time.monotonic()
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1) if students >= 100_000 else 1
 
     def step(message: str) -> None:
         log(f"[{time.monotonic() - started:6.1f}s] {message}")
@@ -184,81 +209,43 @@ def demo_seed(
             today=timezone.localdate(),
         )
         result = SeedResult(schools=len(plans), students=students)
-        if not force and _already_seeded(
-            generator=StudentGenerator(demo=demo, seed=seed), count=students
-        ):
+        generator = StudentGenerator(demo=demo, seed=seed)
+        generator.layout(count=students)
+        if not force and _already_seeded(generator=generator, count=students):
             step(f"Đã có sẵn {students} học sinh demo với seed {seed}: giữ nguyên.")
             result.skipped = True
             result.seconds = time.monotonic() - started
             return result
-
-        demo_ids = [p.id for p in plans]
-        if Student.objects.exclude(school_id__in=demo_ids).exists():
-            raise CommandError(
+        if Student.objects.exclude(school_id__in=[p.id for p in plans]).exists():
+            raise DemoSeedError(
                 "Cơ sở dữ liệu có học sinh ở trường ngoài dữ liệu demo; "
                 "seed_demo chỉ chạy trên cơ sở dữ liệu demo."
             )
+
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
-            # Everything that hangs off a student goes too (awards, results ...).
-            # TRUNCATE refuses while deferred foreign-key checks on the rows are queued
-            # in this transaction (a second seed in one transaction): run them first.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE students_student RESTART IDENTITY CASCADE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute("SELECT pg_get_serial_sequence('students_student', 'id')")
-            sequence = cursor.fetchone()[0]
-            cursor.execute("SELECT nextval(%s)", [sequence])
-            first_id = cursor.fetchone()[0]
-            if students:
-                cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + students - 1])
+            first_id = _students_clear(cursor, count=students)
             step(f"Đã xoá học sinh cũ; tạo {students} học sinh (seed {seed})...")
-            if bulk is None:
-                bulk = students >= BULK_FROM
-            rebuild = _schema_set_aside(cursor) if bulk else []
+            rebuild = (
+                _schema_set_aside(cursor)
+                if (students >= BULK_FROM if bulk is None else bulk)
+                else []
+            )
             if rebuild:
                 step(f"Tạm bỏ {len(rebuild)} chỉ mục/ràng buộc phụ để ghi nhanh.")
-
-            generator = StudentGenerator(demo=demo, seed=seed)
-            generator.layout(count=students)
-            guardians: list[bytes] = []
-            circumstances: list[bytes] = []
-            status_changes: list[bytes] = []
-            done = 0
-            report_every = max(BLOCK, (students // 10) // BLOCK * BLOCK)
-            columns = ", ".join(STUDENT_COLUMNS)
-            with cursor.copy(f"COPY students_student ({columns}) FROM STDIN") as copy:
-                for block in _blocks(generator=generator, first_id=first_id, workers=workers):
-                    copy.write(block.students)
-                    guardians.append(block.guardians)
-                    circumstances.append(block.circumstances)
-                    status_changes.append(block.status_changes)
-                    result.guardians += block.counts[1]
-                    result.circumstances += block.counts[2]
-                    result.status_changes += block.counts[3]
-                    done += block.counts[0]
-                    if done % report_every == 0:
-                        step(f"  {done:>9} học sinh")
-            step(f"Đã ghi {students} học sinh.")
-            _copy(cursor, "students_guardian", GUARDIAN_COLUMNS, guardians)
-            guardians.clear()
-            step(f"Đã ghi {result.guardians} phụ huynh/người giám hộ.")
-            _copy(cursor, "students_circumstance", CIRCUMSTANCE_COLUMNS, circumstances)
-            circumstances.clear()
-            step(f"Đã ghi {result.circumstances} hoàn cảnh.")
-            _copy(cursor, "students_statuschange", STATUS_COLUMNS, status_changes)
-            step(f"Đã ghi {result.status_changes} thay đổi tình trạng.")
+            _students_write(
+                cursor, generator=generator, first_id=first_id, result=result, step=step
+            )
             if rebuild:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 for statement in rebuild:
                     cursor.execute(statement)
                 step(f"Đã dựng lại {len(rebuild)} chỉ mục/ràng buộc (và kiểm tra khoá ngoại).")
-        changed = need_scores_recompute()
-        step(f"Đã tính lại điểm hoàn cảnh ({changed} học sinh thay đổi).")
-        with connection.cursor() as cursor:
+            changed = need_scores_recompute()
+            step(f"Đã tính lại điểm hoàn cảnh ({changed} học sinh thay đổi).")
             for table in BULK_TABLES:
                 cursor.execute(f"ANALYZE {table}")
-        step("Đã cập nhật thống kê bảng; đang ghi (commit)...")
+            step("Đã cập nhật thống kê bảng; đang ghi (commit)...")
     result.seconds = time.monotonic() - started
     step("Xong.")
     return result

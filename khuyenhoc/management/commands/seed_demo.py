@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from khuyenhoc.demo.seed import demo_seed
+from khuyenhoc.demo.seed import DemoSeedError, demo_seed
 from khuyenhoc.demo.users import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -25,9 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args, students: int, seed: int, force: bool, **options):
         if students < 0:
             raise CommandError("--students phải là số không âm.")
-        result = demo_seed(
-            students=students, seed=seed, force=force, log=lambda m: self.stdout.write(m)
-        )
+        try:
+            result = demo_seed(
+                students=students, seed=seed, force=force, log=lambda m: self.stdout.write(m)
+            )
+        except DemoSeedError as error:
+            raise CommandError(str(error)) from error
         write = self.stdout.write
         write(
             f"Trường: {result.schools}; học sinh: {result.students}; "
