@@ -134,3 +134,13 @@ def test_it_reads_the_record_in_a_constant_number_of_queries(
     client.force_login(district_staff_dh)
     with django_assert_max_num_queries(20):
         assert client.get(url(world.student_dh)).status_code == 200
+
+
+def test_it_answers_404_in_the_site_layout(client, world, district_staff_dh, settings):
+    settings.DEBUG = False
+    client.force_login(district_staff_dh)
+    response = client.get(url(world.student_gl))
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Không tìm thấy trang" in body
+    assert "Trần Thị Đào" not in body
