@@ -128,7 +128,7 @@ class Commune:
 
     @property
     def in_words(self) -> str:
-        """ "xã Gio Mỹ": the name as it reads inside a sentence or an address."""
+        """The name as it reads inside a sentence or an address: "xã Gio Mỹ"."""
         return self.name[:1].lower() + self.name[1:]
 
 

@@ -226,11 +226,9 @@ def demo_seed(
         with connection.connection.cursor() as cursor:
             first_id = _students_clear(cursor, count=students)
             step(f"Đã xoá học sinh cũ; tạo {students} học sinh (seed {seed})...")
-            rebuild = (
-                _schema_set_aside(cursor)
-                if (students >= BULK_FROM if bulk is None else bulk)
-                else []
-            )
+            if bulk is None:
+                bulk = students >= BULK_FROM
+            rebuild = _schema_set_aside(cursor) if bulk else []
             if rebuild:
                 step(f"Tạm bỏ {len(rebuild)} chỉ mục/ràng buộc phụ để ghi nhanh.")
             _students_write(

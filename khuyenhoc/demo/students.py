@@ -353,7 +353,7 @@ NOUN_OCCUPATIONS = {"Công nhân", "Ngư dân", "Thợ xây", "Nội trợ"}
 
 
 def doing(occupation: str) -> str:
-    """ "làm nông", "là công nhân": an occupation inside a sentence."""
+    """An occupation inside a sentence: "làm nông", "là công nhân"."""
     return ("là " if occupation in NOUN_OCCUPATIONS else "") + occupation.lower()
 
 
