@@ -85,34 +85,14 @@ def _autocomplete_source_model(request):
         return None
 
 
-class _ScopedChoicesMixin:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if "queryset" not in kwargs and related in _scoped_choice_models():
-            kwargs["queryset"] = choices_for(request.user, related, record_model=self.model)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+class _ScopedMixin:
+    """What model admins and inlines share: rows, foreign-key choices, and the
+    object-level checks. For an inline, `obj` is the parent object: it decides."""
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        if "queryset" not in kwargs and related in _scoped_choice_models():
-            kwargs["queryset"] = choices_for(request.user, related, record_model=self.model)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def _scoped_queryset(self, request):
+    def get_queryset(self, request):
         rows = self.model.objects.for_user(request.user, VIEW)
         ordering = self.get_ordering(request)
         return rows.order_by(*ordering) if ordering else rows
-
-
-class ScopedAdminMixin(_ScopedChoicesMixin):
-    """For a ModelAdmin whose model has `objects.for_user`. Put it first in the bases."""
-
-    # Names and codes are stored with a normalised `search_key`; searching with the
-    # same normalisation lets "nguyen van an" and "Nguyễn Văn An" find the same rows.
-    normalise_search = True
-
-    def get_queryset(self, request):
-        return self._scoped_queryset(request)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (
@@ -128,6 +108,23 @@ class ScopedAdminMixin(_ScopedChoicesMixin):
         return super().has_delete_permission(request, obj) and (
             obj is None or _can(request, obj, CHANGE)
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._limit_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _limit_choices(self, db_field, request, kwargs: dict) -> None:
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and related in _scoped_choice_models():
+            kwargs["queryset"] = choices_for(request.user, related, record_model=self.model)
+
+
+class ScopedAdminMixin(_ScopedMixin):
+    """For a ModelAdmin whose model has `objects.for_user`. Put it first in the bases."""
 
     def delete_queryset(self, request, queryset):
         changeable = self.model.objects.for_user(request.user, CHANGE)
@@ -138,34 +135,16 @@ class ScopedAdminMixin(_ScopedChoicesMixin):
         if source is not None and self.model in _scoped_choice_models():
             allowed = choices_for(request.user, self.model, record_model=source)
             queryset = queryset.filter(pk__in=allowed.values("pk"))
-        if self.normalise_search:
-            search_term = search_key(search_term)
-        return super().get_search_results(request, queryset, search_term)
+        # Names are searched through their normalised `search_key`, so "nguyen van an"
+        # and "Nguyễn Văn An" find the same rows.
+        return super().get_search_results(request, queryset, search_key(search_term))
 
 
-class ScopedInlineMixin(_ScopedChoicesMixin):
-    """For an inline of rows that belong to a parent object; the parent decides."""
-
-    def get_queryset(self, request):
-        return self._scoped_queryset(request)
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and (
-            obj is None or _can(request, obj, VIEW)
-        )
+class ScopedInlineMixin(_ScopedMixin):
+    """For an inline of rows that belong to a parent object."""
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and (
-            obj is None or _can(request, obj, CHANGE)
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or _can(request, obj, CHANGE)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
             obj is None or _can(request, obj, CHANGE)
         )
 
