@@ -65,6 +65,7 @@ def test_it_finds_a_student_typed_without_diacritics(
         page.get_by_role("searchbox").fill("nguyen van an")
     results = page.locator("#ket-qua")
     results.get_by_role("link", name="Nguyễn Văn An").wait_for()
+    assert page.locator("#results-status").inner_text() == "Tìm thấy 1 học sinh"
     assert re.search(r"\?q=nguyen(\+|%20)van(\+|%20)an$", page.url), page.url
     text = results.inner_text()
     assert "Nguyễn Văn Anh" not in text  # in Gio Linh: outside this officer's district
