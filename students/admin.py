@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,11 @@ from students.models import (
     Student,
     Wish,
 )
-from students.services import need_scores_recompute, student_need_score_refresh
+from students.services import (
+    need_scores_recompute,
+    student_need_score_refresh,
+    student_update,
+)
 
 
 @admin.register(Ethnicity)
@@ -147,10 +152,15 @@ class StudentAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        obj.full_name = clean_text(obj.full_name)
-        obj.search_key = search_key(obj.full_name)
         if "verified_at" in form.changed_data:
             obj.verified_by = request.user if obj.verified_at else None
+        if change:
+            # The service dates a new status in the history, as the pages do.
+            student_update(user=request.user, student=obj, data=form.cleaned_data)
+            return
+        obj.full_name = clean_text(obj.full_name)
+        obj.search_key = search_key(obj.full_name)
+        obj.status_changed_on = obj.status_changed_on or timezone.localdate()
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

@@ -236,3 +236,17 @@ def test_it_deletes_only_within_scope(client, world):
     )
     assert response.status_code == 302
     assert list(Student.objects.all()) == [world.student_gl]
+
+
+def test_it_dates_a_status_change_made_in_the_admin(client, world, staff_dh):
+    client.force_login(staff_dh)
+    url = reverse("admin:students_student_change", args=[world.student_dh.pk])
+    data = student_data(world, world.school_dh, full_name="Nguyễn  Văn An", grade="7")
+    data |= {"birth_date": "05/09/2012", "birth_year": "2012", "gender": "male"}
+    response = client.post(url, data | {"status": "dropped_out"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    world.student_dh.refresh_from_db()
+    assert world.student_dh.status == "dropped_out"
+    assert world.student_dh.full_name == "Nguyễn Văn An"
+    change = world.student_dh.status_changes.get()
+    assert (change.status, change.recorded_by) == ("dropped_out", staff_dh)
