@@ -32,11 +32,14 @@ class Command(BaseCommand):
         except DemoSeedError as error:
             raise CommandError(str(error)) from error
         write = self.stdout.write
-        write(
-            f"Trường: {result.schools}; học sinh: {result.students}; "
-            f"phụ huynh: {result.guardians}; hoàn cảnh: {result.circumstances}; "
-            f"thay đổi tình trạng: {result.status_changes}. "
-            f"Thời gian: {result.seconds:.1f} giây."
-        )
+        if result.skipped:
+            write(f"Không thay đổi gì. Thời gian: {result.seconds:.1f} giây.")
+        else:
+            write(
+                f"Trường: {result.schools}; học sinh: {result.students}; "
+                f"phụ huynh: {result.guardians}; hoàn cảnh: {result.circumstances}; "
+                f"thay đổi tình trạng: {result.status_changes}. "
+                f"Thời gian: {result.seconds:.1f} giây."
+            )
         names = ", ".join(u.username for u in DEMO_USERS)
         write(f"Tài khoản demo: {names} (mật khẩu: {DEMO_PASSWORD}).")
