@@ -225,7 +225,7 @@ STATUS = Picker(
         ("dropped_out", 15),
         ("not_eligible", 10),
         ("graduated", 7),
-        ("deceased", 1),
+        ("deceased", 0.3),
     ]
 )
 STATUS_REASONS = {
@@ -681,18 +681,21 @@ class StudentGenerator:
             status = "studying"
         status_line = None
         status_changed_on = NULL
+        updated = recorded_at
         if status != "studying":
             changed = created + int(r() * max(1, self.today_ordinal - created))
             status_changed_on = self.iso(changed)
             reasons = STATUS_REASONS[status]
             reason = reasons[int(r() * len(reasons))]
             from_school = str(plan.id) if status == "transferred" else NULL
+            changed_at = self.stamp(changed)
+            updated = max(updated, changed_at)
             status_line = (
-                f"{student_id}\t{status}\t{status_changed_on}\t{reason}\t{self.stamp(changed)}\t"
+                f"{student_id}\t{status}\t{status_changed_on}\t{reason}\t{changed_at}\t"
                 f"{from_school}\t{demo.verifier_ids.get(district.code, demo.verifier_ids[''])}\t{NULL}"
             )
 
-        consent_on = consent_by = child_consent = NULL
+        consent_on = child_consent = NULL
         consent_by = ""
         if r() < 0.9:
             consent_ordinal = created - int(r() * 10)
@@ -701,10 +704,10 @@ class StudentGenerator:
             if grade >= 2 and r() < 0.7:
                 child_consent = consent_on
         verified_at = verified_by = NULL
-        updated = recorded_at
         if r() < 0.6:
-            verified_ordinal = min(created + 1 + int(r() * 20), self.today_ordinal)
-            verified_at = updated = self.stamp(verified_ordinal)
+            verified_ordinal = min(created + 1 + int(r() * 20), self.today_ordinal - 1)
+            verified_at = self.stamp(verified_ordinal)
+            updated = max(updated, verified_at)
             verified_by = str(demo.verifier_ids.get(district.code, demo.verifier_ids[""]))
 
         student = "\t".join(
