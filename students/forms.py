@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
 from students import selectors
-from students.models import Circumstance, Ethnicity, Status, Student, Wish
-from students.validation import student_errors
+from students.models import Circumstance, Ethnicity, Guardian, Status, Student, Wish
+from students.validation import phone_error, student_errors
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -227,3 +227,24 @@ class CircumstanceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not can_confirm:
             del self.fields["confirmed"]
+
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = ["full_name", "relation", "occupation", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+    def clean_full_name(self):
+        from khuyenhoc.text import clean_text
+
+        return clean_text(self.cleaned_data["full_name"])
+
+    def clean_phone(self):
+        phone = re.sub(r"\D", "", self.cleaned_data.get("phone") or "")
+        if len(phone) in (9, 10) and not phone.startswith("0"):
+            phone = "0" + phone  # spreadsheets drop the leading zero
+        message = phone_error(phone)
+        if message:
+            raise ValidationError(message)
+        return phone

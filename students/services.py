@@ -187,3 +187,28 @@ def circumstance_save(*, user, student: Student, data: dict, circumstance=None):
     circumstance.save()
     student_need_score_refresh(student=student)
     return circumstance
+
+
+@transaction.atomic
+def guardian_save(*, user, student: Student, data: dict, guardian=None):
+    """Add a parent or guardian to a student, or change one of theirs."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from students.models import Guardian
+    from students.validation import phone_error
+
+    if not Student.objects.for_user(user, "change").filter(pk=student.pk).exists():
+        raise PermissionDenied
+    if guardian is None:
+        guardian = Guardian(student=student)
+    elif guardian.student_id != student.pk:
+        raise PermissionDenied
+    for name in ("full_name", "relation", "occupation", "phone"):
+        if name in data:
+            setattr(guardian, name, data[name])
+    message = phone_error(guardian.phone)
+    if message:
+        raise ValidationError({"phone": [message]})
+    guardian.full_clean()
+    guardian.save()
+    return guardian

@@ -14,4 +14,6 @@ urlpatterns = [
         views.circumstance_edit,
         name="circumstance_edit",
     ),
+    path("<int:pk>/phu-huynh/them/", views.guardian_edit, name="guardian_add"),
+    path("<int:pk>/phu-huynh/<int:guardian_pk>/sua/", views.guardian_edit, name="guardian_edit"),
 ]

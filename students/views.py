@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from khuyenhoc.roles import Role, user_roles
 from students import selectors, services
 from students.filters import DESCENDING_FIRST, ORDERINGS, StudentFilter
-from students.forms import CircumstanceForm, StudentForm
-from students.models import Circumstance
+from students.forms import CircumstanceForm, GuardianForm, StudentForm
+from students.models import Circumstance, Guardian
 from students.scoring import household_year_is_current
 
 RESULTS_TARGET = "ket-qua"
@@ -162,6 +162,31 @@ def circumstance_edit(request, pk: int, circumstance_pk: int | None = None):
             return redirect("students:detail", pk=student.pk)
     context = {"form": form, "student": student, "circumstance": circumstance}
     return render(request, "students/circumstance_form.html", context)
+
+
+@login_required
+def guardian_edit(request, pk: int, guardian_pk: int | None = None):
+    student = selectors.student_for_change_get(user=request.user, pk=pk)
+    guardian = None
+    if guardian_pk is not None:
+        guardian = get_object_or_404(
+            Guardian.objects.for_user(request.user, "change"), pk=guardian_pk, student=student
+        )
+    form = GuardianForm(request.POST or None, instance=guardian or Guardian(student=student))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_save(
+                user=request.user, student=student, data=form.cleaned_data, guardian=guardian
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Đã lưu thông tin phụ huynh của %(name)s.") % {"name": student}
+            )
+            return redirect("students:detail", pk=student.pk)
+    context = {"form": form, "student": student, "guardian": guardian}
+    return render(request, "students/guardian_form.html", context)
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
