@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
 # from a thread with a running loop unless told this is fine (tests only).
@@ -21,16 +22,28 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(autouse=True)
-def browser_settings(settings):
-    """The live server speaks plain HTTP and serves files from static/ directly."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+@pytest.fixture(scope="session", autouse=True)
+def browser_site_settings():
+    """The live server speaks plain HTTP and serves files from static/ directly.
+
+    Session-scoped and autouse so that it is in place before pytest-django's
+    (session-scoped) live server builds its middleware: SecurityMiddleware reads
+    SECURE_SSL_REDIRECT once, when it is created."""
+    from django.test import override_settings
+
+    override = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+    )
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture
