@@ -5,10 +5,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
-# from a thread with a running loop unless told this is fine (tests only).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -47,7 +43,12 @@ def browser_site_settings():
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls
+    # from a thread with a running loop unless told this is fine. Set only while a
+    # browser test runs: `check --deploy` (tests/khuyenhoc/test_settings.py) rightly
+    # fails in any process that inherits it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing; CI must install Debian's chromium")
