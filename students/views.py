@@ -3,11 +3,14 @@ forms. Thin: parse the request, call a selector or a service, render."""
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -95,8 +98,6 @@ def student_detail(request, pk: int):
 @login_required
 def student_create(request):
     if not selectors.user_can_change_students(user=request.user):
-        from django.http import Http404
-
         raise Http404
     form = StudentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -113,10 +114,14 @@ def student_create(request):
 @login_required
 def student_edit(request, pk: int):
     student = selectors.student_for_change_get(user=request.user, pk=pk)
-    form = StudentForm(request.POST or None, instance=student, user=request.user)
+    # The form writes into its own copy, so a refused edit leaves the page's heading and
+    # breadcrumb showing the record as it is.
+    form = StudentForm(request.POST or None, instance=copy.copy(student), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.student_update(user=request.user, student=student, data=form.cleaned_data)
+            services.student_update(
+                user=request.user, student=form.instance, data=form.cleaned_data
+            )
         except ValidationError as error:
             _errors_to_form(form, error)
         else:

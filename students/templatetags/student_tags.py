@@ -17,8 +17,3 @@ def can_change_students(context) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return selectors.user_can_change_students(user=user)
-
-
-@register.filter
-def percent(part, whole) -> float:
-    return 100 * part / whole if whole else 0.0

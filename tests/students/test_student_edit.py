@@ -151,7 +151,10 @@ def test_it_saves_nothing_when_an_edit_is_bad(client, world, district_staff_dh):
         edit_url(world.student_dh), student_data(world, full_name="Tên mới", grade="11")
     )
     assert response.status_code == 200
-    assert "không thuộc cấp học của trường" in response.content.decode()
+    body = response.content.decode()
+    assert "không thuộc cấp học của trường" in body
+    assert "<h1>Sửa hồ sơ học sinh</h1>" in body
+    assert response.context["student"].full_name == "Nguyễn Văn An"
     world.student_dh.refresh_from_db()
     assert world.student_dh.full_name == "Nguyễn Văn An"
 
