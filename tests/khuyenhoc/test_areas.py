@@ -188,10 +188,10 @@ def test_it_appends_to_an_existing_tree_and_keeps_existing_nodes(world):
     assert area_descendants(province, kind="district").count() == 10
     assert result.areas["province"].created == 2
     assert (result.areas["district"].created, result.areas["district"].updated) == (16, 2)
-    # The fixture's "Xã Gio Mỹ" carries the real code of Xã Ba Tầng (Hướng Hóa):
-    # it is renamed from the data, but not moved.
-    assert result.misplaced == ["commune 19477 Xã Ba Tầng"]
-    assert Area.objects.get(pk=world.gio_my.pk).name == "Xã Ba Tầng"
+    # The fixture's communes carry their real codes, so they are matched in place.
+    assert result.misplaced == []
+    assert Area.objects.get(pk=world.gio_my.pk).name == "Xã Gio Mỹ"
+    assert world.school_gl.commune_id == world.gio_my.pk
     assert not areas_load(provinces=["Quảng Trị"]).changed
     assert_valid_tree()
 
