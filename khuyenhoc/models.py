@@ -3,6 +3,7 @@ permissions that give people access to an area or a school."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -114,7 +115,7 @@ class Area(MP_Node):
     def district(self) -> Area | None:
         if self.kind == self.Kind.DISTRICT:
             return self
-        return self.get_ancestors().filter(kind=self.Kind.DISTRICT).last()
+        return Area.objects.get_ancestors(self).filter(kind=self.Kind.DISTRICT).last()
 
 
 class AreaSuccession(models.Model):
@@ -241,3 +242,64 @@ class SchoolUserObjectPermission(UserObjectPermissionBase):
 
 class SchoolGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(School, on_delete=models.CASCADE)
+
+
+class JobQuerySet(models.QuerySet):
+    def for_user(self, user, action: str = "view") -> JobQuerySet:
+        """Only the person who started a job may follow it."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """A long piece of work (import, export, report) run by a Celery worker, with the
+    progress the browser polls and the result it shows at the end."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Lỗi")
+
+    kind = models.CharField(_("loại việc"), max_length=50)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("thông báo"), max_length=255, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tác vụ nền")
+        verbose_name_plural = _("tác vụ nền")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(99, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

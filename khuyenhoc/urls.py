@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from khuyenhoc import views
+from khuyenhoc import job_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hoc-sinh/", include("students.urls")),
+    path("tac-vu/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("quan-tri/", admin.site.urls),
 ]
 

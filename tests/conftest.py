@@ -26,6 +26,18 @@ class World:
     student_gl: Student
 
 
+@pytest.fixture(autouse=True)
+def plain_http_site(settings):
+    """`make test` runs with production settings (DEBUG off): those pick the manifest
+    static storage (needs collectstatic) and redirect plain HTTP to HTTPS. The test
+    client speaks plain HTTP to a site whose static files are not collected."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def world(db) -> World:
     province = area_add(

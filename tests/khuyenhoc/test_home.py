@@ -4,7 +4,6 @@ from django.utils import timezone
 
 from students.models import Student
 from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory
-from tests.students.conftest import pages_settings  # noqa: F401  (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.students.conftest import pages_settings  # noqa: F401  (autouse)
-
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "matkhau-Thu-nghiem-1"

@@ -1,0 +1,57 @@
+import pytest
+
+from khuyenhoc.jobs import JobError, job_create, job_run
+from khuyenhoc.models import Job
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_progress_to_the_owner(client):
+    owner = UserFactory()
+    job = job_create(owner=owner, kind="import_students", total=200)
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, progress_done=50)
+    client.force_login(owner)
+    response = client.get(f"/tac-vu/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="25"' in body and "50/200" in body
+    assert 'hx-trigger="every 1s"' in body
+
+
+def test_it_hides_a_job_from_anyone_else(client):
+    job = job_create(owner=UserFactory(), kind="import_students")
+    client.force_login(UserFactory())
+    assert client.get(f"/tac-vu/{job.pk}/").status_code == 404
+
+
+def test_it_sends_the_browser_to_the_result_when_done(client):
+    owner = UserFactory()
+    job = job_create(owner=owner, kind="export")
+    job_run(job_id=job.pk, work=lambda job: {"url": "/hoc-sinh/", "message": "Xong"})
+    client.force_login(owner)
+    response = client.get(f"/tac-vu/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == "/hoc-sinh/"
+    assert "every 1s" not in response.content.decode()
+
+
+def test_it_records_a_failure_in_words_and_never_runs_a_finished_job_twice():
+    job = job_create(owner=UserFactory(), kind="import_students")
+
+    def broken(job):
+        raise JobError("Tệp không đọc được.")
+
+    assert job_run(job_id=job.pk, work=broken) is None
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.error == "Tệp không đọc được."
+    calls = []
+    job_run(job_id=job.pk, work=lambda j: calls.append(j) or {})
+    assert calls == []
+
+
+def test_it_hides_internal_errors_behind_a_plain_message():
+    job = job_create(owner=UserFactory(), kind="import_students")
+    job_run(job_id=job.pk, work=lambda j: 1 / 0)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED
+    assert "ZeroDivision" not in job.error and "thử lại" in job.error
