@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Left, Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -16,6 +17,7 @@ from khuyenhoc.models import (
     AreaGroupObjectPermission,
     AreaSuccession,
     AreaUserObjectPermission,
+    Job,
     School,
     SchoolGroupObjectPermission,
     SchoolUserObjectPermission,
@@ -159,3 +161,34 @@ class SchoolGroupObjectPermissionAdmin(_GrantAdmin):
     target = School
     who = "group"
     search_fields = ("content_object__search_key", "content_object__moet_code")
+
+
+@admin.register(Job)
+class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Background jobs, read only (the worker writes them); each person sees their own."""
+
+    list_display = ("kind", "state", "progress", "message", "created_at", "finished_at")
+    list_filter = ("state", "kind")
+    readonly_fields = (
+        "kind",
+        "owner",
+        "state",
+        "progress",
+        "message",
+        "error",
+        "result",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("tiến độ"))
+    def progress(self, obj):
+        return f"{obj.percent}%"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

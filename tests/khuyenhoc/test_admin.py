@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from khuyenhoc.models import AreaUserObjectPermission
+from khuyenhoc.models import AreaUserObjectPermission, Job
 from students.models import Student
 from tests.factories import UserFactory
 
@@ -154,3 +154,12 @@ def test_it_shows_an_area_read_only_to_district_staff(client, world, staff_dh):
     assert "treebeard_ref_node" not in response.text
     outside = client.get(reverse("admin:khuyenhoc_area_change", args=[world.gio_my.pk]))
     assert outside.status_code == 302
+
+
+def test_it_lists_only_the_own_jobs(client, world, superuser):
+    mine = Job.objects.create(owner=superuser, kind="import", message="Đã đọc 10 dòng")
+    Job.objects.create(owner=UserFactory(), kind="export", message="Việc của người khác")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:khuyenhoc_job_changelist"))
+    assert list(response.context["cl"].result_list) == [mine]
+    assert "Việc của người khác" not in response.text
