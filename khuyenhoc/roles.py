@@ -37,6 +37,8 @@ _RECORD_MODELS = [
     "students.statuschange",
 ]
 _REFERENCE_MODELS = ["khuyenhoc.area", "khuyenhoc.school", "students.ethnicity"]
+# Uploaded lists: schools and districts send and review them.
+_COLLECTION_MODELS = ["students.submission", "students.submissionrow"]
 
 
 def _perms(models: list[str], actions: list[str]) -> list[str]:
@@ -45,14 +47,18 @@ def _perms(models: list[str], actions: list[str]) -> list[str]:
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ADMIN: ["*"],
-    Role.PROVINCIAL_LEADER: _perms(_RECORD_MODELS + _REFERENCE_MODELS, ["view"]),
+    Role.PROVINCIAL_LEADER: _perms(
+        _RECORD_MODELS + _REFERENCE_MODELS + _COLLECTION_MODELS + ["students.collectionround"],
+        ["view"],
+    ),
     Role.PROVINCIAL_STAFF: _perms(_RECORD_MODELS, ["view", "add", "change", "delete"])
+    + _perms(_COLLECTION_MODELS + ["students.collectionround"], ["view", "add", "change"])
     + _perms(["khuyenhoc.school"], ["view", "add", "change"])
     + _perms(["khuyenhoc.area", "students.ethnicity"], ["view"]),
-    Role.DISTRICT_STAFF: _perms(_RECORD_MODELS, ["view", "add", "change"])
-    + _perms(_REFERENCE_MODELS, ["view"]),
-    Role.SCHOOL_STAFF: _perms(_RECORD_MODELS, ["view", "add", "change"])
-    + _perms(_REFERENCE_MODELS, ["view"]),
+    Role.DISTRICT_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
+    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"]),
+    Role.SCHOOL_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
+    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"]),
 }
 
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "guardian",
     "treebeard",
     "django_htmx",
+    "pgtrigger",
+    "pghistory",
     "khuyenhoc",
     "students",
     "sponsors",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Puts the acting user and the URL on every history event of a request.
+    "pghistory.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "khuyenhoc.urls"
@@ -183,3 +187,9 @@ LOGGING = {
 
 # Sizes of pages and uploads.
 STUDENT_PAGE_SIZE = env_int("STUDENT_PAGE_SIZE", 50)
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -9,10 +9,13 @@ from khuyenhoc.text import clean_text, search_key
 from students.models import (
     AcademicResult,
     Circumstance,
+    CollectionRound,
     Ethnicity,
     Guardian,
     StatusChange,
     Student,
+    Submission,
+    SubmissionRow,
     Wish,
 )
 from students.services import (
@@ -247,3 +250,92 @@ class StatusChangeAdmin(_StudentPartAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(CollectionRound)
+class CollectionRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "school_year", "area", "opens_on", "deadline", "closed_at")
+    list_filter = ("school_year",)
+    search_fields = ("name",)
+    autocomplete_fields = ("area",)
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Submissions are made and decided in the collection pages; the admin shows them
+    for corrections of the review fields only."""
+
+    list_display = (
+        "original_name",
+        "school",
+        "round",
+        "state",
+        "rows_total",
+        "rows_error",
+        "created_at",
+    )
+    list_filter = ("state", "round")
+    list_select_related = ("school", "round")
+    search_fields = ("original_name", "school__search_key", "school__moet_code")
+    readonly_fields = (
+        "round",
+        "school",
+        "uploaded_by",
+        "file",
+        "original_name",
+        "file_sha256",
+        "file_size",
+        "state",
+        "job",
+        "sheet_name",
+        "file_errors",
+        "unknown_columns",
+        "rows_total",
+        "rows_valid",
+        "rows_error",
+        "rows_warning",
+        "new_count",
+        "changed_count",
+        "unchanged_count",
+        "missing_count",
+        "created_count",
+        "updated_count",
+        "created_at",
+        "confirmed_at",
+        "confirmed_by",
+        "reviewed_at",
+        "reviewed_by",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SubmissionRow)
+class SubmissionRowAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("submission", "row_number", "action", "student", "applied")
+    list_filter = ("action", "applied")
+    list_select_related = ("submission", "student")
+    readonly_fields = (
+        "submission",
+        "row_number",
+        "data",
+        "errors",
+        "warnings",
+        "action",
+        "student",
+        "changes",
+        "applied",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -27,6 +27,7 @@ from khuyenhoc.demo.users import users_ensure
 from students.models import Ethnicity, Student
 from students.services import need_scores_recompute
 
+HISTORY_TABLES = ("students_studentevent", "students_guardianevent", "students_circumstanceevent")
 BULK_TABLES = (
     "students_student",
     "students_guardian",
@@ -129,6 +130,8 @@ def _students_clear(cursor, *, count: int) -> int:
     # hangs off a student goes too (awards, results ...).
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("TRUNCATE students_student RESTART IDENTITY CASCADE")
+    # The demo's history goes with it: events point at students only loosely.
+    cursor.execute(f"TRUNCATE {', '.join(HISTORY_TABLES)}")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     cursor.execute("SELECT pg_get_serial_sequence('students_student', 'id')")
     sequence = cursor.fetchone()[0]
@@ -137,6 +140,14 @@ def _students_clear(cursor, *, count: int) -> int:
     if count:
         cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + count - 1])
     return first_id
+
+
+def _triggers_switch(cursor, verb: str) -> None:
+    # ALTER TABLE refuses while deferred foreign-key checks are queued: run them first.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table in BULK_TABLES:
+        cursor.execute(f"ALTER TABLE {table} {verb} TRIGGER USER")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _students_write(
@@ -231,9 +242,14 @@ def demo_seed(
             rebuild = _schema_set_aside(cursor) if bulk else []
             if rebuild:
                 step(f"Tạm bỏ {len(rebuild)} chỉ mục/ràng buộc phụ để ghi nhanh.")
+            # Loading demo rows is not a change anyone made: the history triggers
+            # (django-pghistory) stay quiet for it. Foreign-key triggers are internal
+            # and unaffected by DISABLE TRIGGER USER.
+            _triggers_switch(cursor, "DISABLE")
             _students_write(
                 cursor, generator=generator, first_id=first_id, result=result, step=step
             )
+            _triggers_switch(cursor, "ENABLE")
             if rebuild:
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 for statement in rebuild:

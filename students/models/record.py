@@ -3,6 +3,7 @@ dated evidenced facts, academic results, status history and consent."""
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -89,6 +90,11 @@ class StudentPartQuerySet(models.QuerySet):
         return self.filter(student__school_id__in=scope.school_ids_subquery())
 
 
+# History of every change, written by PostgreSQL triggers (django-pghistory), so bulk
+# imports and raw SQL are recorded too. Derived columns are left out: recomputing need
+# scores every night is not a change anyone made. The context carries who and why
+# (form, import of submission N, merge, command); see students/history.py.
+@pghistory.track(exclude=["search_key", "need_score", "created_at", "updated_at"])
 class Student(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=100)
     search_key = models.CharField(max_length=100, editable=False)
@@ -208,6 +214,7 @@ class Student(models.Model):
         return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
 
 
+@pghistory.track(exclude=["search_key"])
 class Guardian(models.Model):
     class Relation(models.TextChoices):
         FATHER = "father", _("Cha")
@@ -247,6 +254,7 @@ class Guardian(models.Model):
         super().save(*args, **kwargs)
 
 
+@pghistory.track(exclude=["recorded_at"])
 class Circumstance(models.Model):
     """One dated, evidenced reason a student qualifies."""
 

@@ -1,0 +1,31 @@
+from students.models.collection import CollectionRound, Submission, SubmissionRow
+from students.models.record import (
+    AcademicResult,
+    Circumstance,
+    Ethnicity,
+    Gender,
+    Guardian,
+    Status,
+    StatusChange,
+    Student,
+    StudentPartQuerySet,
+    StudentQuerySet,
+    Wish,
+)
+
+__all__ = [
+    "AcademicResult",
+    "Circumstance",
+    "CollectionRound",
+    "Ethnicity",
+    "Gender",
+    "Guardian",
+    "Status",
+    "StatusChange",
+    "Student",
+    "StudentPartQuerySet",
+    "StudentQuerySet",
+    "Submission",
+    "SubmissionRow",
+    "Wish",
+]
