@@ -1,0 +1,472 @@
+"""Writing students in the canonical layout (students/collection/columns.py) as .xlsx.
+
+The same writer makes a school's template (pre-filled, with drop-down lists and an
+instructions sheet) and the student export. openpyxl in write-only mode streams the
+rows, so memory stays flat whatever the size of the list. Every value is written the
+way the parser (students/collection/parse.py) reads it back: dates as real date cells,
+IDs and phones as text, criteria as the words of vocab.py, marks as "x".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from students.collection.columns import CANONICAL, CANONICAL_HEADERS
+from students.models import Circumstance, Ethnicity, Guardian
+
+LIST_TITLE = "DANH SÁCH HỌC SINH CÓ HOÀN CẢNH ĐẶC BIỆT KHÓ KHĂN"
+SHEET_LIST = "Danh sách"
+SHEET_HELP = "Hướng dẫn"
+SHEET_CHOICES = "Danh mục"
+MARK = "x"
+DATE_FORMAT = "DD/MM/YYYY"
+TEXT_FORMAT = "@"
+
+# The words the file uses for each choice. They are the file's vocabulary, not the
+# interface's (which is translated), and each one reads back through vocab.py to the
+# same choice (tests/students/collection/test_template.py checks every one).
+GENDER_LABELS = {"male": "Nam", "female": "Nữ"}
+DISABILITY_TYPE_LABELS = {
+    "mobility": "Vận động",
+    "hearing_speech": "Nghe, nói",
+    "vision": "Nhìn",
+    "mental": "Thần kinh, tâm thần",
+    "intellectual": "Trí tuệ",
+    "other": "Khác",
+}
+DISABILITY_LEVEL_LABELS = {"extremely_severe": "Đặc biệt nặng", "severe": "Nặng", "mild": "Nhẹ"}
+ORPHAN_LABELS = {
+    "father": "Mồ côi cha",
+    "mother": "Mồ côi mẹ",
+    "both": "Mồ côi cả cha lẫn mẹ",
+}
+RELATION_LABELS = {
+    "father": "Cha",
+    "mother": "Mẹ",
+    "grandparent": "Ông/Bà",
+    "sibling": "Anh/Chị",
+    "relative": "Họ hàng",
+    "guardian": "Người giám hộ",
+    "other": "Khác",
+}
+WISH_LABELS = {
+    "scholarship": "Học bổng",
+    "bicycle": "Xe đạp",
+    "books": "Sách vở, đồ dùng học tập",
+    "tuition": "Hỗ trợ học phí",
+    "health_insurance": "Bảo hiểm y tế",
+    "clothes": "Quần áo, cặp sách",
+    "other": "Khác",
+}
+
+_INDEX = {c.key: i for i, c in enumerate(CANONICAL)}
+_WIDTHS = {
+    "stt": 5,
+    "full_name": 26,
+    "birth": 12,
+    "gender": 8,
+    "ethnicity": 14,
+    "personal_id": 16,
+    "moet_code": 14,
+    "class_name": 7,
+    "village": 16,
+    "commune": 16,
+    "disability": 16,
+    "disability_level": 12,
+    "orphan": 20,
+    "poor": 8,
+    "near_poor": 8,
+    "household_year": 12,
+    "other": 26,
+    "guardian_name": 24,
+    "guardian_relation": 12,
+    "guardian_phone": 13,
+    "situation": 40,
+    "wishes": 26,
+    "note": 20,
+}
+# Columns typed as text so Excel keeps leading zeros and does not turn "6/1" into a date.
+_TEXT_KEYS = ("personal_id", "moet_code", "class_name", "guardian_phone")
+_TEXT_COLUMNS = frozenset(_INDEX[k] for k in _TEXT_KEYS)
+_BIRTH = _INDEX["birth"]
+
+# Drop-down lists on the hidden sheet: (column key, heading on that sheet, values).
+# The headings avoid the canonical words so the parser never mistakes this sheet for
+# the list.
+_STATIC_LISTS = (
+    ("gender", "DM giới tính", list(GENDER_LABELS.values())),
+    ("disability", "DM dạng tật", list(DISABILITY_TYPE_LABELS.values())),
+    ("disability_level", "DM mức độ tật", list(DISABILITY_LEVEL_LABELS.values())),
+    ("orphan", "DM mồ côi", list(ORPHAN_LABELS.values())),
+    ("guardian_relation", "DM quan hệ", list(RELATION_LABELS.values())),
+)
+
+
+def _current_circumstances(today: dt.date):
+    return Circumstance.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today)).order_by(
+        "kind", "-pk"
+    )
+
+
+def student_rows(queryset, *, today: dt.date | None = None) -> Iterator[list]:
+    """The 23 canonical cells of each student of `queryset`, in its order.
+
+    Set-based: the students come through a server-side cursor in chunks of 2,000, each
+    chunk with its circumstances and guardians prefetched (three queries per chunk)."""
+    today = today or timezone.localdate()
+    students = queryset.select_related("ethnicity", "commune").prefetch_related(
+        Prefetch("circumstances", queryset=_current_circumstances(today)),
+        Prefetch("guardians", queryset=Guardian.objects.order_by("pk")),
+    )
+    for number, student in enumerate(students.iterator(chunk_size=2000), 1):
+        yield student_cells(student, number)
+
+
+def student_cells(student, number: int) -> list:
+    """One student as the 23 canonical cells (circumstances and guardians prefetched)."""
+    by_kind: dict[str, list] = {}
+    for c in student.circumstances.all():
+        by_kind.setdefault(c.kind, []).append(c)
+    disability = (by_kind.get("disability") or [None])[0]
+    orphan = (by_kind.get("orphan") or [None])[0]
+    poor = (by_kind.get("poor") or [None])[0]
+    near_poor = (by_kind.get("near_poor") or [None])[0]
+    household_year = (poor or near_poor).household_year if (poor or near_poor) else None
+    other = "; ".join(c.description for c in by_kind.get("other", []) if c.description)
+    guardians = student.guardians.all()
+    guardian = guardians[0] if guardians else None
+    commune = ""
+    if student.commune is not None:
+        commune = student.commune.short_name or student.commune.name
+    elif student.address_text:
+        # An address the import could not match: give back what the school wrote.
+        commune = student.address_text
+        if student.village and commune.startswith(student.village):
+            commune = commune[len(student.village) :].lstrip(" ,;-")
+    return [
+        number,
+        student.full_name,
+        student.birth_date or student.birth_year,
+        GENDER_LABELS.get(student.gender, ""),
+        student.ethnicity.name,
+        student.personal_id or "",
+        student.moet_code or "",
+        student.class_name or str(student.grade),
+        student.village,
+        commune,
+        DISABILITY_TYPE_LABELS.get(disability.disability_type, "") if disability else "",
+        DISABILITY_LEVEL_LABELS.get(disability.disability_level, "") if disability else "",
+        ORPHAN_LABELS.get(orphan.orphan_label, "") if orphan else "",
+        MARK if poor else "",
+        MARK if near_poor else "",
+        household_year,
+        other,
+        guardian.full_name if guardian else "",
+        RELATION_LABELS.get(guardian.relation, "") if guardian else "",
+        guardian.phone if guardian else "",
+        student.specific_situation,
+        wishes_text(student.wishes, student.wishes_note),
+        student.note,
+    ]
+
+
+def wishes_text(wishes: list[str], note: str = "") -> str:
+    """ "Học bổng, Xe đạp"; a written wish of its own stands in for "Khác"."""
+    parts = [WISH_LABELS[w] for w in wishes if w in WISH_LABELS and w != "other"]
+    if note:
+        parts.append(note)
+    elif "other" in wishes:
+        parts.append(WISH_LABELS["other"])
+    return ", ".join(parts)
+
+
+def _font(bold=False, size=11, italic=False) -> Font:
+    return Font(name="Times New Roman", size=size, bold=bold, italic=italic)
+
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+def workbook_write(
+    *,
+    path: Path | str,
+    rows: Iterable[list],
+    title_lines: list[str],
+    with_validation: bool,
+    instructions: bool,
+    blank_rows: int = 300,
+    ethnicity_names: list[str] | None = None,
+) -> int:
+    """Write the canonical list to `path` and return the number of students written.
+
+    `title_lines` go above the header (the first one in bold capitals). With
+    validation, drop-down lists cover the written rows and `blank_rows` more for new
+    students; with instructions, a "Hướng dẫn" sheet explains every column."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_LIST)
+    width = len(CANONICAL)
+    last_col = get_column_letter(width)
+    header_row = len(title_lines) + 2 if title_lines else 1
+    first_data = header_row + 1
+
+    for index, column in enumerate(CANONICAL, 1):
+        dim = ws.column_dimensions[get_column_letter(index)]
+        dim.width = _WIDTHS.get(column.key, 14)
+        if index - 1 in _TEXT_COLUMNS:
+            dim.number_format = TEXT_FORMAT
+        elif index - 1 == _BIRTH:
+            dim.number_format = DATE_FORMAT
+    ws.freeze_panes = f"C{first_data}"
+    ws.row_dimensions[header_row].height = 45
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+    for i, line in enumerate(title_lines):
+        cell = WriteOnlyCell(ws, value=line)
+        cell.font = _font(bold=True, size=14 if i == 0 else 12, italic=i > 0 and i == 2)
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.append([cell])
+        ws.merged_cells.add(f"A{i + 1}:{last_col}{i + 1}")
+    if title_lines:
+        ws.append([])
+
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    header_cells = []
+    for name in CANONICAL_HEADERS:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = _font(bold=True)
+        cell.fill = header_fill
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_cells.append(cell)
+    ws.append(header_cells)
+
+    # One styled prototype per kind of typed cell; each written cell shares its style.
+    date_proto = WriteOnlyCell(ws, value=None)
+    date_proto.number_format = DATE_FORMAT
+    text_proto = WriteOnlyCell(ws, value=None)
+    text_proto.number_format = TEXT_FORMAT
+
+    count = 0
+    for values in rows:
+        out = list(values)
+        birth = out[_BIRTH]
+        if isinstance(birth, dt.date):
+            cell = WriteOnlyCell(ws, value=birth)
+            cell._style = date_proto._style
+            out[_BIRTH] = cell
+        for index in _TEXT_COLUMNS:
+            value = out[index]
+            if value not in (None, ""):
+                cell = WriteOnlyCell(ws, value=str(value))
+                cell._style = text_proto._style
+                out[index] = cell
+        ws.append([None if v == "" else v for v in out])
+        count += 1
+
+    if with_validation:
+        last_row = first_data + count + blank_rows - 1
+        _validations_add(
+            wb, ws, first_data=first_data, last_row=last_row, ethnicity_names=ethnicity_names
+        )
+    if instructions:
+        _instructions_write(wb)
+    wb.save(str(path))
+    return count
+
+
+def _validations_add(wb, ws, *, first_data: int, last_row: int, ethnicity_names) -> None:
+    if ethnicity_names is None:
+        ethnicity_names = list(Ethnicity.objects.order_by("code").values_list("name", flat=True))
+    lists = [(key, heading, values) for key, heading, values in _STATIC_LISTS]
+    lists.insert(1, ("ethnicity", "DM dân tộc", ethnicity_names))
+
+    choices = wb.create_sheet(SHEET_CHOICES)
+    choices.sheet_state = "hidden"
+    longest = max(len(values) for _k, _h, values in lists)
+    choices.append([heading for _k, heading, _v in lists])
+    for i in range(longest):
+        choices.append([values[i] if i < len(values) else None for _k, _h, values in lists])
+
+    def column_range(key: str) -> str:
+        letter = get_column_letter(_INDEX[key] + 1)
+        return f"{letter}{first_data}:{letter}{last_row}"
+
+    for position, (key, _heading, values) in enumerate(lists, 1):
+        letter = get_column_letter(position)
+        name = f"DM_{key.upper()}"
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"'{SHEET_CHOICES}'!${letter}$2:${letter}${len(values) + 1}"
+        )
+        # Relations other than the listed ones are allowed ("Bà ngoại", "Cậu"): warn only.
+        strict = key != "guardian_relation"
+        dv = DataValidation(
+            type="list",
+            formula1=name,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="stop" if strict else "warning",
+            errorTitle="Giá trị không có trong danh mục",
+            error="Hãy chọn một giá trị trong danh sách thả xuống.",
+        )
+        dv.add(column_range(key))
+        ws.data_validations.append(dv)
+
+    marks = DataValidation(
+        type="list",
+        formula1=f'"{MARK}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Chỉ đánh dấu x",
+        error="Ghi x nếu gia đình thuộc diện, để trống nếu không.",
+    )
+    marks.add(column_range("poor"))
+    marks.add(column_range("near_poor"))
+    ws.data_validations.append(marks)
+
+    year = DataValidation(
+        type="whole",
+        operator="between",
+        formula1="2000",
+        formula2="2100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Năm không hợp lệ",
+        error="Ghi năm được công nhận, ví dụ 2026.",
+    )
+    year.add(column_range("household_year"))
+    ws.data_validations.append(year)
+
+
+COLUMN_HELP = {
+    "stt": "Số thứ tự. Không bắt buộc, hệ thống không dùng để nhận diện học sinh.",
+    "full_name": "Họ và tên đầy đủ của học sinh, có dấu. Bắt buộc.",
+    "birth": (
+        "Ngày sinh theo dạng ngày/tháng/năm, ví dụ 05/09/2012 (ô ngày của Excel, hoặc gõ "
+        "05/09/2012, 5-9-2012). Nếu không rõ ngày, chỉ ghi năm sinh, ví dụ 2012. Bắt buộc."
+    ),
+    "gender": "Chọn Nam hoặc Nữ.",
+    "ethnicity": "Chọn tên dân tộc trong danh sách (54 dân tộc; học sinh nước ngoài chọn “Người nước ngoài”).",
+    "personal_id": (
+        "Số định danh cá nhân (CCCD) gồm đúng 12 chữ số, giữ nguyên số 0 ở đầu. Để trống "
+        "nếu học sinh chưa có. Cột đã để dạng văn bản; khi dán số vào, dán dạng giá trị."
+    ),
+    "moet_code": "Mã học sinh trên cơ sở dữ liệu ngành (nếu có).",
+    "class_name": "Lớp đang học, bắt đầu bằng khối: 6A, 7/2, 10A1. Bắt buộc.",
+    "village": "Thôn, khối phố, bản nơi gia đình đang ở.",
+    "commune": "Xã/phường nơi gia đình đang ở, ví dụ: Gio Mỹ, Phường 1.",
+    "disability": (
+        "Nếu học sinh khuyết tật, chọn dạng tật: Vận động; Nghe, nói; Nhìn; Thần kinh, "
+        "tâm thần; Trí tuệ; Khác. Để trống nếu không."
+    ),
+    "disability_level": "Mức độ theo giấy xác nhận khuyết tật: Đặc biệt nặng, Nặng hoặc Nhẹ.",
+    "orphan": "Chọn Mồ côi cha, Mồ côi mẹ hoặc Mồ côi cả cha lẫn mẹ. Để trống nếu không.",
+    "poor": "Ghi x nếu gia đình thuộc hộ nghèo.",
+    "near_poor": "Ghi x nếu gia đình thuộc hộ cận nghèo.",
+    "household_year": (
+        "Năm được công nhận hộ nghèo/cận nghèo ghi trên sổ hoặc giấy chứng nhận, ví dụ "
+        "2026. Bắt buộc khi có x ở cột Hộ nghèo hoặc Hộ cận nghèo."
+    ),
+    "other": "Khó khăn khác, ghi ngắn gọn, ví dụ: cha bị bệnh nặng; nhà bị lũ cuốn trôi.",
+    "guardian_name": "Họ tên cha, mẹ hoặc người giám hộ đang nuôi dưỡng học sinh.",
+    "guardian_relation": "Quan hệ với học sinh: Cha, Mẹ, Ông/Bà, Anh/Chị, Họ hàng, Người giám hộ, Khác.",
+    "guardian_phone": "Số điện thoại liên lạc, 10 chữ số bắt đầu bằng 0 (cột dạng văn bản).",
+    "situation": "Hoàn cảnh cụ thể của học sinh, vài câu ngắn.",
+    "wishes": (
+        "Nguyện vọng, cách nhau bằng dấu phẩy: Học bổng, Xe đạp, Sách vở, đồ dùng học tập, "
+        "Hỗ trợ học phí, Bảo hiểm y tế, Quần áo, cặp sách, hoặc ghi nguyện vọng khác."
+    ),
+    "note": "Ghi chú thêm cho hội khuyến học (nếu có).",
+}
+
+_GENERAL_HELP = (
+    "Cách điền danh sách",
+    "1. Danh sách ở trang “Danh sách” đã có sẵn học sinh của trường đang có trong hệ thống. "
+    "Hãy sửa các thông tin đã thay đổi, bổ sung thông tin còn thiếu và thêm học sinh mới ở "
+    "các dòng trống phía dưới, không cần nhập lại từ đầu.",
+    "2. Mỗi học sinh một dòng. Không đổi tên, thứ tự các cột và không xoá dòng tiêu đề.",
+    "3. Mỗi học sinh phải thuộc ít nhất một diện: Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận "
+    "nghèo hoặc Hoàn cảnh khác.",
+    "4. Đánh dấu: ở các cột Hộ nghèo và Hộ cận nghèo ghi chữ x (để trống nếu không). Các "
+    "cột Giới tính, Dân tộc, Khuyết tật, Mức độ khuyết tật, Mồ côi có danh sách thả xuống: "
+    "bấm vào ô rồi chọn.",
+    "5. Ngày sinh ghi ngày/tháng/năm (05/09/2012); nếu không rõ ngày thì chỉ ghi năm (2012).",
+    "6. Số định danh cá nhân và số điện thoại giữ nguyên số 0 ở đầu.",
+    "7. Học sinh đã chuyển trường, tốt nghiệp hoặc thôi học: có thể xoá dòng của em đó hoặc "
+    "ghi rõ ở cột Ghi chú. Học sinh không có trong tệp gửi lên KHÔNG bị xoá khỏi hệ thống: "
+    "hệ thống liệt kê các em để hội khuyến học huyện xem xét và quyết định (chuyển trường, "
+    "tốt nghiệp, thôi học).",
+    "8. Gửi danh sách: đăng nhập hệ thống, vào mục Thu thập danh sách của đợt đang mở, chọn "
+    "“Tải tệp lên” và chọn tệp này (.xlsx; cũng nhận .xls, .ods, .csv). Hệ thống kiểm tra "
+    "từng dòng và báo lỗi kèm số dòng, cột và cách sửa; sửa xong tải lên lại. Khi không "
+    "còn lỗi, bấm Xác nhận để gửi hội khuyến học huyện duyệt.",
+    "9. Thông tin của học sinh (dân tộc, khuyết tật, hoàn cảnh) là dữ liệu cá nhân nhạy "
+    "cảm: chỉ dùng cho công tác khuyến học, không chia sẻ tệp cho người không có trách nhiệm.",
+)
+
+
+def _instructions_write(wb) -> None:
+    ws = wb.create_sheet(SHEET_HELP)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 100
+    wrap = Alignment(wrap_text=True, vertical="top")
+    written = 0
+
+    def append(cells: list, *, merge: bool = False) -> None:
+        nonlocal written
+        written += 1
+        if merge:
+            ws.merged_cells.add(f"A{written}:B{written}")
+        ws.append(cells)
+
+    def text_cell(text: str, *, bold=False, size=11, border=False):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = _font(bold=bold, size=size)
+        cell.alignment = wrap
+        if border:
+            cell.border = _BORDER
+        return cell
+
+    append(
+        [
+            text_cell(
+                "HƯỚNG DẪN ĐIỀN DANH SÁCH HỌC SINH CÓ HOÀN CẢNH ĐẶC BIỆT KHÓ KHĂN",
+                bold=True,
+                size=13,
+            )
+        ],
+        merge=True,
+    )
+    append([])
+    heading, *steps = _GENERAL_HELP
+    append([text_cell(heading, bold=True)])
+    for step in steps:
+        ws.row_dimensions[written + 1].height = 15 * (1 + len(step) // 120)
+        append([text_cell(step)], merge=True)
+    append([])
+    append([text_cell("Ý nghĩa từng cột", bold=True)])
+    append(
+        [text_cell("Cột", bold=True, border=True), text_cell("Cách ghi", bold=True, border=True)]
+    )
+    for index, column in enumerate(CANONICAL, 1):
+        append(
+            [
+                text_cell(f"{get_column_letter(index)}. {column.header}", bold=True, border=True),
+                text_cell(COLUMN_HELP.get(column.key, ""), border=True),
+            ]
+        )
