@@ -1,0 +1,262 @@
+"""Phase two of an import: apply the valid staged rows to the registry in one
+transaction of set-based writes, with history events naming the submission.
+
+New students, their circumstances and guardians are bulk-inserted; changed students
+are updated by one UPDATE ... FROM a temporary table filled with COPY. Rows with errors
+stay staged for a later upload; students missing from the file are left alone (the
+district decides whether they moved, graduated or dropped out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyenhoc.jobs import JobError
+from khuyenhoc.text import search_key
+from students.collection.staging import (
+    CIRCUMSTANCE_DETAIL,
+    GUARDIAN_FIELDS,
+    related_current,
+)
+from students.history import history_source
+from students.models import Circumstance, Guardian, Student, Submission, SubmissionRow
+from students.services import need_scores_recompute
+
+_BATCH = 2000
+_CIRCUMSTANCE_UPDATE = (
+    "disability_type",
+    "disability_level",
+    "orphan_label",
+    "orphan_legal",
+    "household_year",
+    "description",
+)
+# Columns of the temporary table used to update changed students, with their types.
+_UPDATE_COLUMNS = {
+    "full_name": "varchar(100)",
+    "search_key": "varchar(100)",
+    "birth_date": "date",
+    "birth_year": "smallint",
+    "gender": "varchar(6)",
+    "ethnicity_id": "bigint",
+    "personal_id": "varchar(12)",
+    "moet_code": "varchar(20)",
+    "grade": "smallint",
+    "class_name": "varchar(20)",
+    "village": "varchar(100)",
+    "commune_id": "bigint",
+    "address_text": "varchar(255)",
+    "specific_situation": "text",
+    "wishes": "varchar(20)[]",
+    "wishes_note": "varchar(255)",
+    "note": "text",
+}
+
+
+@dataclass
+class ApplyResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_errors: int = 0
+
+
+def _value(field: str, raw):
+    if raw in (None, "", []):
+        return None
+    if field == "birth_date":
+        return dt.date.fromisoformat(raw)
+    return raw
+
+
+def submission_apply(*, submission: Submission, user) -> ApplyResult:
+    """Write the valid rows of a staged submission. Applying the same rows twice, or a
+    re-upload of the same file, changes nothing."""
+    try:
+        with (
+            transaction.atomic(),
+            history_source(source="import", user=user, submission=submission.pk),
+        ):
+            return _apply(submission=submission, user=user)
+    except IntegrityError as exc:
+        raise JobError(
+            _(
+                "Không ghi được danh sách vì dữ liệu đã thay đổi trong lúc chờ xác nhận (%(e)s). Không có gì được ghi; hãy tải tệp lên lại."
+            )
+            % {"e": str(exc).splitlines()[0][:150]}
+        ) from None
+
+
+def _apply(*, submission: Submission, user) -> ApplyResult:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state not in (Submission.State.READY, Submission.State.HAS_ERRORS):
+        raise JobError(_("Danh sách này đã được xác nhận hoặc không còn chờ xác nhận."))
+    rows = list(
+        SubmissionRow.objects.filter(submission=submission, applied=False).values_list(
+            "pk", "action", "student_id", "data", "changes"
+        )
+    )
+    result = ApplyResult()
+    new_rows = [r for r in rows if r[1] == SubmissionRow.Action.NEW]
+    changed_rows = [r for r in rows if r[1] == SubmissionRow.Action.CHANGED]
+    result.unchanged = sum(1 for r in rows if r[1] == SubmissionRow.Action.UNCHANGED)
+    result.skipped_errors = sum(1 for r in rows if r[1] == SubmissionRow.Action.INVALID)
+
+    created_ids = _students_create(submission=submission, rows=new_rows)
+    result.created = len(created_ids)
+    _students_update(rows=changed_rows)
+    result.updated = len(changed_rows)
+    _related_write(
+        rows=[(sid, r[3]) for sid, r in zip(created_ids, new_rows, strict=True)]
+        + [(r[2], r[3]) for r in changed_rows],
+        new_ids=set(created_ids),
+    )
+
+    done = [r[0] for r in rows if r[1] != SubmissionRow.Action.INVALID]
+    SubmissionRow.objects.filter(pk__in=done).update(applied=True)
+    _link_new_rows(row_ids=[r[0] for r in new_rows], student_ids=created_ids)
+    need_scores_recompute(school_ids=[submission.school_id])
+
+    submission.state = Submission.State.SUBMITTED
+    submission.confirmed_at = timezone.now()
+    submission.confirmed_by = user
+    submission.created_count = result.created
+    submission.updated_count = result.updated
+    submission.save(
+        update_fields=["state", "confirmed_at", "confirmed_by", "created_count", "updated_count"]
+    )
+    return result
+
+
+def _students_create(*, submission: Submission, rows) -> list[int]:
+    students = []
+    for _pk, _action, _sid, data, _changes in rows:
+        v = data["values"]
+        students.append(
+            Student(
+                full_name=v["full_name"],
+                search_key=v["search_key"],
+                birth_date=_value("birth_date", v.get("birth_date")),
+                birth_year=v["birth_year"],
+                gender=v["gender"],
+                ethnicity_id=v["ethnicity_id"],
+                personal_id=v.get("personal_id") or None,
+                moet_code=v.get("moet_code") or None,
+                school_id=submission.school_id,
+                grade=v["grade"],
+                class_name=v.get("class_name", ""),
+                village=v.get("village", ""),
+                commune_id=v.get("commune_id"),
+                address_text=v.get("address_text", ""),
+                specific_situation=v.get("specific_situation", ""),
+                wishes=v.get("wishes") or [],
+                wishes_note=v.get("wishes_note", ""),
+                note=v.get("note", ""),
+            )
+        )
+    created = Student.objects.bulk_create(students, batch_size=_BATCH)
+    return [s.pk for s in created]
+
+
+def _students_update(*, rows) -> None:
+    """One UPDATE for all changed students: blank cells (NULL here) keep the old value."""
+    if not rows:
+        return
+    columns = list(_UPDATE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_student_update (id bigint PRIMARY KEY, "
+            + ", ".join(f"{c} {t}" for c, t in _UPDATE_COLUMNS.items())
+            + ") ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(
+            f"COPY import_student_update (id, {', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for _pk, _action, student_id, data, changes in rows:
+                v = data["values"]
+                record = [student_id]
+                for c in columns:
+                    if c == "search_key":
+                        record.append(
+                            search_key(v["full_name"]) if "full_name" in changes else None
+                        )
+                    elif c in changes:
+                        record.append(_value(c, v.get(c)))
+                    else:
+                        record.append(None)
+                copy.write_row(record)
+        sets = ", ".join(f"{c} = COALESCE(u.{c}, s.{c})" for c in columns)
+        cursor.execute(
+            f"UPDATE students_student s SET {sets}, updated_at = now() FROM import_student_update u WHERE s.id = u.id"
+        )
+
+
+def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
+    """Circumstances the file adds or changes, and guardians, for created and changed
+    students: bulk inserts plus a bulk update of changed details."""
+    existing = related_current(student_ids={sid for sid, _ in rows if sid not in new_ids})
+    today = timezone.localdate()
+    add_c, upd_c, add_g, upd_g = [], [], [], []
+    for student_id, data in rows:
+        have = existing.get(student_id, {})
+        for c in data.get("circumstances", []):
+            kind = c["kind"]
+            fields = {f: c.get(f) for f in CIRCUMSTANCE_DETAIL[kind] if c.get(f) not in (None, "")}
+            if kind == "orphan" and c.get("orphan_legal") is not None:
+                fields["orphan_legal"] = c["orphan_legal"]
+            old = have.get("circumstances", {}).get(kind)
+            if old is None:
+                add_c.append(
+                    Circumstance(student_id=student_id, kind=kind, started_on=today, **fields)
+                )
+            elif any(old.get(f) != v for f, v in fields.items()):
+                merged = {f: old[f] for f in _CIRCUMSTANCE_UPDATE}
+                upd_c.append(Circumstance(pk=old["pk"], kind=kind, **{**merged, **fields}))
+        g = data.get("guardian")
+        if g and g.get("full_name"):
+            old = have.get("guardians", {}).get(search_key(g["full_name"]))
+            if old is None:
+                add_g.append(
+                    Guardian(
+                        student_id=student_id,
+                        full_name=g["full_name"],
+                        search_key=search_key(g["full_name"]),
+                        relation=g.get("relation") or "other",
+                        occupation=g.get("occupation", ""),
+                        phone=g.get("phone", ""),
+                    )
+                )
+            else:
+                changed = {
+                    f: g[f]
+                    for f in GUARDIAN_FIELDS
+                    if g.get(f) and g[f] != "other" and g[f] != old.get(f)
+                }
+                if changed:
+                    upd_g.append(
+                        Guardian(
+                            pk=old["pk"], **{**{f: old[f] for f in GUARDIAN_FIELDS}, **changed}
+                        )
+                    )
+    Circumstance.objects.bulk_create(add_c, batch_size=_BATCH)
+    Guardian.objects.bulk_create(add_g, batch_size=_BATCH)
+    if upd_c:
+        Circumstance.objects.bulk_update(upd_c, list(_CIRCUMSTANCE_UPDATE), batch_size=_BATCH)
+    if upd_g:
+        Guardian.objects.bulk_update(upd_g, list(GUARDIAN_FIELDS), batch_size=_BATCH)
+
+
+def _link_new_rows(*, row_ids: list[int], student_ids: list[int]) -> None:
+    if not row_ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE students_submissionrow r SET student_id = m.student_id"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS m(row_id, student_id) WHERE r.id = m.row_id",
+            [row_ids, student_ids],
+        )

@@ -1,0 +1,73 @@
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from khuyenhoc.jobs import JobError
+from khuyenhoc.models import School
+from students.collection.apply import submission_apply
+from students.collection.files import FileRejected
+from students.collection.services import submission_create
+from students.collection.staging import submission_stage
+
+
+class Command(BaseCommand):
+    help = (
+        "Nhập danh sách học sinh của một trường từ tệp .xlsx/.xls/.ods/.csv, cùng quy trình với "
+        "trang tải lên. Không có --commit thì chỉ kiểm tra. Dòng cuối là bản tóm tắt JSON."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--school", required=True, help="mã trường (Bộ GD&ĐT)")
+        parser.add_argument("--user", help="tên đăng nhập: nhập với quyền của người này")
+        parser.add_argument("--commit", action="store_true", help="ghi các dòng hợp lệ vào hồ sơ")
+
+    def handle(self, *args, file: Path, school: str, user: str | None, commit: bool, **options):
+        if not file.exists():
+            raise CommandError(f"Không có tệp {file}")
+        try:
+            school_obj = School.objects.select_related("commune").get(moet_code=school)
+        except School.DoesNotExist:
+            raise CommandError(f"Không có trường mã {school}") from None
+        actor = None
+        if user:
+            try:
+                actor = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"Không có người dùng {user}") from None
+        try:
+            submission = submission_create(user=actor, school=school_obj, upload=file)
+        except Http404:
+            raise CommandError(
+                f"{user} không có quyền cập nhật học sinh của {school_obj.name}"
+            ) from None
+        except FileRejected as exc:
+            raise CommandError(str(exc)) from None
+        submission_stage(submission=submission)
+        for issue in submission.file_errors:
+            self.stderr.write(f"Lỗi tệp: {issue['message']} {issue['fix']}")
+        for row in submission.rows.exclude(errors=[]).order_by("row_number")[:200]:
+            for issue in row.errors:
+                self.stderr.write(
+                    f"Dòng {issue['row']}, cột {issue['column'] or '-'}: {issue['message']} {issue['fix']}"
+                )
+        summary = {
+            "rows": submission.rows_total,
+            "valid": submission.rows_valid,
+            "errors": submission.rows_error,
+            "created": 0,
+            "updated": 0,
+            "unchanged": submission.unchanged_count,
+        }
+        if commit and submission.rows_valid and not submission.file_errors:
+            try:
+                result = submission_apply(submission=submission, user=actor)
+            except JobError as exc:
+                raise CommandError(str(exc)) from None
+            summary.update(
+                created=result.created, updated=result.updated, unchanged=result.unchanged
+            )
+        self.stdout.write(json.dumps(summary))
