@@ -53,10 +53,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ),
     Role.PROVINCIAL_STAFF: _perms(_RECORD_MODELS, ["view", "add", "change", "delete"])
     + _perms(_COLLECTION_MODELS + ["students.collectionround"], ["view", "add", "change"])
+    + ["students.review_submission"]
     + _perms(["khuyenhoc.school"], ["view", "add", "change"])
     + _perms(["khuyenhoc.area", "students.ethnicity"], ["view"]),
     Role.DISTRICT_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
-    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"]),
+    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"])
+    + ["students.review_submission"],
     Role.SCHOOL_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
     + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"]),
 }

@@ -103,6 +103,9 @@ def submission_review(
     it back with a comment the school sees."""
     from students.models import SubmissionRow
 
+    if not user.has_perm("students.review_submission"):
+        raise Http404
+    _school_check(user=user, school=submission.school)
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != Submission.State.SUBMITTED:
         raise FileRejected(_("Chỉ duyệt hoặc trả lại được danh sách đã gửi."))

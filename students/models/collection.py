@@ -162,6 +162,7 @@ class Submission(models.Model):
         verbose_name = _("danh sách nộp")
         verbose_name_plural = _("danh sách nộp")
         ordering = ["-created_at"]
+        permissions = [("review_submission", _("Duyệt hoặc trả lại danh sách của trường"))]
         indexes = [
             models.Index(fields=["round", "school", "-created_at"], name="submission_round_school")
         ]

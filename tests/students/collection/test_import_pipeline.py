@@ -233,3 +233,21 @@ def test_a_birth_date_in_the_future_is_an_error(tmp_path, world, school_staff_gl
     submission = _stage(tmp_path, world, school_staff_gl, rows=[row])
     assert submission.rows_error == 1
     assert "tương lai" in submission.rows.get().errors[0]["message"]
+
+
+def test_only_the_district_may_approve_or_send_back(
+    tmp_path, world, school_staff_gl, district_staff_dh, district_staff_gl
+):
+    submission = _stage(tmp_path, world, school_staff_gl)
+    submission_apply(submission=submission, user=school_staff_gl)
+    with pytest.raises(Http404):
+        submission_review(submission=submission, user=school_staff_gl, approve=True)
+    with pytest.raises(Http404):
+        submission_review(submission=submission, user=district_staff_dh, approve=True)
+    returned = submission_review(
+        submission=submission, user=district_staff_gl, approve=False, comment="Thiếu 2 em lớp 6"
+    )
+    assert (
+        returned.state == Submission.State.RETURNED
+        and returned.review_comment == "Thiếu 2 em lớp 6"
+    )
