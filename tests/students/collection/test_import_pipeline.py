@@ -251,3 +251,16 @@ def test_only_the_district_may_approve_or_send_back(
         returned.state == Submission.State.RETURNED
         and returned.review_comment == "Thiếu 2 em lớp 6"
     )
+
+
+def test_it_hands_the_file_back_with_the_error_cells_marked(tmp_path, world, school_staff_gl):
+    from students.collection.errors_workbook import ERROR_FILL, errors_workbook_write
+
+    submission = _stage(tmp_path, world, school_staff_gl)
+    out = errors_workbook_write(submission=submission, path=tmp_path / "loi.xlsx")
+    ws = openpyxl.load_workbook(out).active
+    bad = ws["F5"]  # row 5, column F: the 3-digit personal ID
+    assert bad.fill.fgColor.rgb.endswith(ERROR_FILL.fgColor.rgb[-6:])
+    assert "12 chữ số" in bad.comment.text
+    assert "12 chữ số" in ws.cell(row=5, column=len(HEADER) + 1).value
+    assert ws["B3"].value == "Lê Văn Tám" and ws["B3"].comment is None
