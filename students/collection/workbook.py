@@ -116,6 +116,7 @@ _STATIC_LISTS = (
 
 _STUDENT_FIELDS = (
     "pk",
+    "school_id",
     "full_name",
     "birth_date",
     "birth_year",
@@ -146,8 +147,9 @@ _CIRCUMSTANCE_FIELDS = (
 CHUNK = 2000
 
 
-def student_rows(queryset, *, today: dt.date | None = None) -> Iterator[list]:
-    """The 23 canonical cells of each student of `queryset`, in its order.
+def student_rows(queryset, *, today: dt.date | None = None, with_school: bool = False) -> Iterator:
+    """The 23 canonical cells of each student of `queryset`, in its order; with
+    `with_school`, (school id, cells) pairs.
 
     Set-based: the students come through a server-side cursor (iterator, chunks of
     2,000); for each chunk one query fetches the circumstances in force and one the
@@ -175,12 +177,13 @@ def student_rows(queryset, *, today: dt.date | None = None) -> Iterator[list]:
         }
         for student in chunk:
             number += 1
-            yield student_cells(
+            cells = student_cells(
                 student,
                 number,
                 circumstances=circumstances.get(student["pk"], ()),
                 guardian=guardians.get(student["pk"]),
             )
+            yield (student["school_id"], cells) if with_school else cells
 
 
 def student_cells(student: dict, number: int, *, circumstances, guardian: dict | None) -> list:
@@ -261,8 +264,45 @@ def workbook_write(
     `title_lines` go above the header (the first one in bold capitals). With
     validation, drop-down lists cover the written rows and `blank_rows` more for new
     students; with instructions, a "Hướng dẫn" sheet explains every column."""
+    return workbook_write_sheets(
+        path=path,
+        sheets=[(SHEET_LIST, title_lines, rows)],
+        with_validation=with_validation,
+        instructions=instructions,
+        blank_rows=blank_rows,
+        ethnicity_names=ethnicity_names,
+    )
+
+
+def workbook_write_sheets(
+    *,
+    path: Path | str,
+    sheets: Iterable[tuple[str, list[str], Iterable[list]]],
+    with_validation: bool,
+    instructions: bool,
+    blank_rows: int = 300,
+    ethnicity_names: list[str] | None = None,
+) -> int:
+    """Like workbook_write, with one list sheet per (sheet name, title lines, rows), in
+    order; each sheet's rows are consumed before the next sheet is asked for."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET_LIST)
+    written = []
+    for name, title_lines, rows in sheets:
+        written.append(_list_sheet_write(wb, name=name, title_lines=title_lines, rows=rows))
+    if with_validation:
+        names = _choices_write(wb, ethnicity_names=ethnicity_names)
+        for ws, first_data, count in written:
+            _validations_add(
+                ws, names, first_data=first_data, last_row=first_data + count + blank_rows - 1
+            )
+    if instructions:
+        _instructions_write(wb)
+    wb.save(str(path))
+    return sum(count for _ws, _first, count in written)
+
+
+def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[list]):
+    ws = wb.create_sheet(name)
     width = len(CANONICAL)
     last_col = get_column_letter(width)
     header_row = len(title_lines) + 2 if title_lines else 1
@@ -294,8 +334,8 @@ def workbook_write(
 
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     header_cells = []
-    for name in CANONICAL_HEADERS:
-        cell = WriteOnlyCell(ws, value=name)
+    for header in CANONICAL_HEADERS:
+        cell = WriteOnlyCell(ws, value=header)
         cell.font = _font(bold=True)
         cell.fill = header_fill
         cell.border = _BORDER
@@ -326,40 +366,44 @@ def workbook_write(
         ws.append([None if v == "" else v for v in out])
         count += 1
 
-    if with_validation:
-        last_row = first_data + count + blank_rows - 1
-        _validations_add(
-            wb, ws, first_data=first_data, last_row=last_row, ethnicity_names=ethnicity_names
-        )
-    if instructions:
-        _instructions_write(wb)
-    wb.save(str(path))
-    return count
+    return ws, first_data, count
 
 
-def _validations_add(wb, ws, *, first_data: int, last_row: int, ethnicity_names) -> None:
+def _choice_lists(ethnicity_names) -> list[tuple[str, str, list[str]]]:
     if ethnicity_names is None:
         ethnicity_names = list(Ethnicity.objects.order_by("code").values_list("name", flat=True))
-    lists = [(key, heading, values) for key, heading, values in _STATIC_LISTS]
+    lists = list(_STATIC_LISTS)
     lists.insert(1, ("ethnicity", "DM dân tộc", ethnicity_names))
+    return lists
 
+
+def _choices_write(wb, *, ethnicity_names) -> dict[str, str]:
+    """The hidden sheet of drop-down lists (an inline list is limited to 255
+    characters: too short for 55 ethnic groups). Returns column key -> defined name."""
+    lists = _choice_lists(ethnicity_names)
     choices = wb.create_sheet(SHEET_CHOICES)
     choices.sheet_state = "hidden"
     longest = max(len(values) for _k, _h, values in lists)
     choices.append([heading for _k, heading, _v in lists])
     for i in range(longest):
         choices.append([values[i] if i < len(values) else None for _k, _h, values in lists])
-
-    def column_range(key: str) -> str:
-        letter = get_column_letter(_INDEX[key] + 1)
-        return f"{letter}{first_data}:{letter}{last_row}"
-
+    names = {}
     for position, (key, _heading, values) in enumerate(lists, 1):
         letter = get_column_letter(position)
         name = f"DM_{key.upper()}"
         wb.defined_names[name] = DefinedName(
             name, attr_text=f"'{SHEET_CHOICES}'!${letter}$2:${letter}${len(values) + 1}"
         )
+        names[key] = name
+    return names
+
+
+def _validations_add(ws, names: dict[str, str], *, first_data: int, last_row: int) -> None:
+    def column_range(key: str) -> str:
+        letter = get_column_letter(_INDEX[key] + 1)
+        return f"{letter}{first_data}:{letter}{last_row}"
+
+    for key, name in names.items():
         # Relations other than the listed ones are allowed ("Bà ngoại", "Cậu"): warn only.
         strict = key != "guardian_relation"
         dv = DataValidation(

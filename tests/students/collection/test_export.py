@@ -14,10 +14,11 @@ from openpyxl import load_workbook
 from khuyenhoc.models import Area
 from khuyenhoc.text import search_key
 from students.collection.columns import CANONICAL_HEADERS
+from students.collection.parse import file_parse
 from students.collection.template import students_export_write
 from students.collection.workbook import SHEET_LIST
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student
-from tests.factories import SchoolFactory, StudentFactory
+from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,13 @@ HEADER_ROW = 5
 
 
 def _names(path) -> list[str]:
-    ws = load_workbook(path, read_only=True)[SHEET_LIST]
-    rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
-    assert list(rows[0]) == CANONICAL_HEADERS
-    return [r[1] for r in rows[1:] if r[1]]
+    """The students' names, sheet after sheet (one sheet per school)."""
+    names = []
+    for ws in load_workbook(path, read_only=True).worksheets:
+        rows = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
+        assert list(rows[0]) == CANONICAL_HEADERS
+        names += [r[1] for r in rows[1:] if r[1]]
+    return names
 
 
 def _export(tmp_path, *args) -> tuple[list[str], str]:
@@ -47,10 +51,36 @@ def test_it_exports_a_district(world, tmp_path):
     assert "Đã xuất 1 học sinh của Thành phố Đông Hà (mã 461)" in out
 
 
-def test_it_exports_the_province_by_school_then_name(world, tmp_path):
+def test_it_exports_the_province_one_sheet_per_school(world, tmp_path):
+    StudentFactory(full_name="Lê Thị Bé", school=world.school_gl, grade=6)
     names, _out = _export(tmp_path, "--area", "45")
     # Schools by name: "Trường THCS Gio Mỹ" before "Trường THCS Nguyễn Trãi".
-    assert names == ["Trần Thị Đào", "Nguyễn Văn An"]
+    assert names == ["Lê Thị Bé", "Trần Thị Đào", "Nguyễn Văn An"]
+    wb = load_workbook(tmp_path / "ds.xlsx")
+    assert wb.sheetnames == ["THCS Gio Mỹ", "THCS Nguyễn Trãi"]
+    gio_my = wb["THCS Gio Mỹ"]
+    assert gio_my["A2"].value == "Trường THCS Gio Mỹ"
+    assert gio_my["A3"].value.startswith("Tỉnh Quảng Trị (mã 45), xuất ngày ")
+    assert [gio_my[f"A{r}"].value for r in (6, 7)] == [1, 2]
+    assert wb["THCS Nguyễn Trãi"]["A6"].value == 1
+
+
+def test_it_writes_an_empty_list_when_nobody_matches(world, tmp_path):
+    Student.objects.all().delete()
+    names, out = _export(tmp_path, "--area", "45")
+    assert names == []
+    assert load_workbook(tmp_path / "ds.xlsx").sheetnames == [SHEET_LIST]
+    assert "Đã xuất 0 học sinh" in out
+
+
+def test_it_reads_back_through_the_parser(world, tmp_path):
+    from tests.students.collection.test_template import _context
+
+    CircumstanceFactory(student=world.student_dh)
+    names, _out = _export(tmp_path, "--school", world.school_dh.moet_code)
+    path = tmp_path / "ds.xlsx"
+    result = file_parse(path=path, name=path.name, context=_context(world.school_dh))
+    assert [(r.values["full_name"], r.is_valid) for r in result.rows] == [("Nguyễn Văn An", True)]
 
 
 def test_it_exports_a_commune(world, tmp_path):
@@ -179,8 +209,9 @@ def test_it_exports_5000_students_with_a_bounded_number_of_queries(
     _many_students(school, world.phuong_1, 5000)
     path = tmp_path / "lon.xlsx"
     started = time.perf_counter()
-    # One cursor over the students, then circumstances and guardians per 2,000: 3 chunks.
-    with django_assert_max_num_queries(12):
+    # The schools, one cursor over the students, then circumstances and guardians per
+    # 2,000 (3 chunks).
+    with django_assert_max_num_queries(13):
         count = students_export_write(
             queryset=Student.objects.filter(school=school), path=path, title=school.name
         )
@@ -188,7 +219,7 @@ def test_it_exports_5000_students_with_a_bounded_number_of_queries(
     print(f"\nexport of {count} students: {seconds:.2f} s ({count / seconds:,.0f} rows/s)")
     assert count == 5000
     assert seconds < 30
-    ws = load_workbook(path, read_only=True)[SHEET_LIST]
+    (ws,) = load_workbook(path, read_only=True).worksheets
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert len(rows) == 5000
     assert rows[0][5].startswith("0") and len(rows[0][5]) == 12
