@@ -146,6 +146,22 @@ def sheet_read(*, path: Path, kind: str) -> SheetData:
     return best
 
 
+def cell_filled(cell) -> bool:
+    """A cell with something in it: not None, not "", not only spaces (a cell holding a
+    space, or a formula showing "", looks empty to the person who sent the file)."""
+    if cell is None or cell == "":
+        return False
+    return not (cell.__class__ is str and cell.isspace())
+
+
+def row_filled(row) -> bool:
+    for cell in row:
+        if cell is None or cell == "" or (cell.__class__ is str and cell.isspace()):
+            continue
+        return True
+    return False
+
+
 def _trimmed(rows) -> list[list]:
     """All rows up to the last non-empty one: LibreOffice often saves thousands of
     formatted but empty rows after the list."""
@@ -154,7 +170,7 @@ def _trimmed(rows) -> list[list]:
     last_filled = -1
     empty_run = 0
     for row in rows:
-        if any(cell != "" and cell is not None for cell in row):
+        if row_filled(row):
             last_filled = len(out)
             empty_run = 0
         else:

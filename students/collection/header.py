@@ -95,7 +95,7 @@ def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderM
     best_index, best_score = -1, 1
     for i, row in enumerate(rows[:_MAX_HEADER_SCAN]):
         score = header_score(row)
-        if score > best_score:
+        if score > best_score and _names_columns(row, score):
             best_index, best_score = i, score
     if best_index < 0:
         return None
@@ -144,6 +144,18 @@ def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderM
         else:
             header.columns[key] = index
     return header
+
+
+def _names_columns(row: list, score: int) -> bool:
+    """A header names a few columns, one of them the student's name. A data row can
+    hold a couple of words that are also headers ("Nữ", "Mồ côi cha"), but not a
+    header for the name column next to them; a lower row of a two-row header names
+    many columns ("Nam | Nữ | Khuyết tật | Mồ côi ...") without it."""
+    if score >= 4:
+        return True
+    return any(
+        isinstance(cell, str) and column_for("", cell) == "full_name" for cell in row if cell
+    )
 
 
 def _looks_like_sub(top: list[str], sub: list[str], merged_cols: dict[int, int]) -> bool:

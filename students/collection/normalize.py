@@ -33,7 +33,10 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _YEAR = re.compile(r"^\s*(?:nam\s*)?(\d{4})\s*$")
 _DIGITS = re.compile(r"\D+")
 _CLASS = re.compile(r"^\s*(?:lop\s*)?(\d{1,2})")
-_PAREN = re.compile(r"\(([^)]*)\)")
+# A mark at the start of a cell, then its details: "x (vận động)", "X: cha", "✓ - 2025".
+_LEADING_MARK = re.compile(
+    r"^(?:[xX]|có|Có|CÓ|[\u2713\u2714\u2611\u2612+*])(?:\s*[:\-–,.]\s*|\s+|(?=\())"
+)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -79,16 +82,26 @@ def mark(value) -> bool:
 
 
 def mark_detail(value) -> str:
-    """The words that come with a mark: "x (vận động, nặng)" -> "vận động, nặng"."""
+    """The words that come with a mark: "x (vận động, nặng)" -> "vận động, nặng",
+    "x - năm 2024" -> "năm 2024"; a cell of words alone is kept whole, brackets and all
+    ("Nhà bị lũ cuốn (năm 2020)")."""
     if not isinstance(value, str):
         return ""
+    return _mark_detail_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _mark_detail_text(value: str) -> str:
     raw = clean_text(value)
-    inside = _PAREN.search(raw)
-    if inside:
-        return inside.group(1).strip()
     if search_key(raw) in _TRUE_MARKS:
         return ""
-    return raw
+    lead = _LEADING_MARK.match(raw)
+    if not lead:
+        return raw
+    rest = raw[lead.end() :].strip()
+    if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+        rest = rest[1:-1].strip()
+    return rest
 
 
 def birth(value, *, today: dt.date) -> tuple[dt.date | None, int | None]:
@@ -175,6 +188,8 @@ def personal_id(value) -> str:
     (every ID starts with a 0: the province codes run 001-096)."""
     if value is None or value == "":
         return ""
+    if value.__class__ is str and len(value) == 12 and value.isdigit() and value.isascii():
+        return value  # the usual case: typed as text, clean
     if isinstance(value, float):
         value = f"{value:.0f}"
     digits = _DIGITS.sub("", str(value))
@@ -209,6 +224,14 @@ def phone(value) -> str:
     """A Vietnamese phone number; restores the leading 0 lost in number cells, +84 -> 0."""
     if value is None or value == "":
         return ""
+    if (
+        value.__class__ is str
+        and len(value) == 10
+        and value[0] == "0"
+        and value.isdigit()
+        and value.isascii()
+    ):
+        return value  # the usual case: typed as text, clean
     if isinstance(value, float):
         value = f"{value:.0f}"
     raw = str(value).strip()
@@ -234,7 +257,12 @@ def grade_of(class_name: str, value=None) -> int | None:
         return None
     if isinstance(source, (int, float)):
         return int(source)
-    m = _CLASS.match(search_key(str(source)))
+    return _grade_text(str(source))
+
+
+@lru_cache(maxsize=4096)
+def _grade_text(source: str) -> int | None:
+    m = _CLASS.match(search_key(source))
     return int(m.group(1)) if m else None
 
 

@@ -9,7 +9,13 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from students.collection.columns import HEADER_OF
-from students.collection.files import FileRejected, file_check, sheet_read
+from students.collection.files import (
+    FileRejected,
+    cell_filled,
+    file_check,
+    row_filled,
+    sheet_read,
+)
 from students.collection.header import HeaderMap, column_letter, header_find
 from students.collection.rows import Issue, ParsedRow, RowContext, RowParser, is_footer
 
@@ -99,14 +105,25 @@ def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> 
     parser = RowParser(header, context)
     data = sheet.rows[header.data_start :]
     total = len(data)
+    name_index = header.columns.get("full_name", 0)
+    unlabelled = [i for i in range(max(map(len, data), default=0)) if i not in header.labels]
+    stray: set[int] = set()
     for offset, row in enumerate(data):
-        if not any(c != "" and c is not None for c in row):
-            continue
-        if is_footer(row):
+        name = row[name_index] if name_index < len(row) else None
+        if not (name.__class__ is str and name and not name.isspace()):
+            # No name: an empty or phantom row, a numbered empty line, or a footer.
+            if not row_filled(row):
+                continue
+            if is_footer(row):
+                break
+            if _only_numbering(row, header):
+                continue
+        elif is_footer(row):
             break
+        for i in unlabelled:
+            if i < len(row) and cell_filled(row[i]):
+                stray.add(i)
         number = sheet.first_row + header.data_start + offset
-        if _only_numbering(row, header):
-            continue
         if len(result.rows) >= max_rows:
             raise FileRejected(
                 _(
@@ -117,10 +134,14 @@ def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> 
         result.rows.append(parser.parse(row, number))
         if progress is not None and offset % 2000 == 0:
             progress(offset, total)
+    # Data under no header is listed too, never dropped silently.
+    result.unknown_columns += [
+        _("%(col)s (không có tiêu đề)") % {"col": column_letter(i)} for i in sorted(stray)
+    ]
     return result
 
 
 def _only_numbering(row: list, header: HeaderMap) -> bool:
     """A row holding just an STT and nothing else (pre-numbered empty lines)."""
-    filled = [i for i, c in enumerate(row) if c != "" and c is not None]
+    filled = [i for i, c in enumerate(row) if cell_filled(c)]
     return filled == [header.columns.get("stt")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -84,41 +85,86 @@ def is_footer(row: list) -> bool:
     return False
 
 
+_ORPHAN_COLUMNS = (
+    ("orphan_both", "both"),
+    ("orphan_father", "father"),
+    ("orphan_mother", "mother"),
+)
+
+
 class RowParser:
     def __init__(self, header: HeaderMap, context: RowContext):
         self.header = header
         self.ctx = context
         self.cols = header.columns
+        self._items = tuple(header.columns.items())
+        self._width = max(header.columns.values(), default=-1) + 1
+        self._vals: dict = {}
         self._ethnicity_cache: dict[str, int | None] = {}
         self._commune_cache: dict[str, int | None] = {}
+        self._current_years: dict[int, bool] = {}
+        self._stale_words: dict[tuple[str, int], tuple[str, str]] = {}
+        self._col_labels: dict[str, str] = {}
 
     def _col(self, key: str) -> str:
-        index = self.cols.get(key)
-        if index is None:
-            return ""
-        return f"{column_letter(index)} ({self.header.labels.get(index, key)})"
+        label = self._col_labels.get(key)
+        if label is None:
+            index = self.cols.get(key)
+            label = (
+                ""
+                if index is None
+                else f"{column_letter(index)} ({self.header.labels.get(index, key)})"
+            )
+            self._col_labels[key] = label
+        return label
 
     def _get(self, row: list, key: str):
-        index = self.cols.get(key)
-        if index is None or index >= len(row):
-            return None
-        value = row[index]
-        return None if value == "" else value
+        """The cell of column `key` in the row being parsed; None when it is empty."""
+        return self._vals.get(key)
+
+    def _values_of(self, row: list) -> dict:
+        # One pass over the mapped columns per row: every field below is a dict lookup.
+        if len(row) < self._width:
+            row = list(row) + [""] * (self._width - len(row))
+        return {
+            key: value
+            for key, index in self._items
+            if (value := row[index]) is not None
+            and value != ""
+            and not (value.__class__ is str and value.isspace())
+        }
 
     def parse(self, row: list, number: int) -> ParsedRow:
         out = ParsedRow(row=number)
+        self._vals = self._values_of(row)
         v = out.values
         self._identity(row, out, v)
         self._school(row, out, v)
         self._address(row, out, v)
         self._circumstances(row, out)
         self._guardian(row, out)
-        v["specific_situation"] = norm.text(self._get(row, "situation"))
-        wishes_text = norm.text(self._get(row, "wishes"))
+        v["specific_situation"] = norm.text(self._vals.get("situation"))
+        wishes_text = norm.text(self._vals.get("wishes"))
         v["wishes"] = list(vocab.all_phrases(wishes_text, vocab.WISHES)) if wishes_text else []
         v["wishes_note"] = wishes_text if wishes_text and not v["wishes"] else ""
-        v["note"] = norm.text(self._get(row, "note"))
+        v["note"] = norm.text(self._vals.get("note"))
         return out
+
+    def _year_current(self, year: int) -> bool:
+        current = self._current_years.get(year)
+        if current is None:
+            current = self._current_years[year] = household_year_is_current(year, self.ctx.today)
+        return current
+
+    def _stale_warning(self, row: int, kind: str, year: int) -> Issue:
+        # A whole list often carries last year's certificates: word the warning once.
+        words = self._stale_words.get((kind, year))
+        if words is None:
+            words = self._stale_words[(kind, year)] = (
+                _("Năm xác nhận %(l)s %(y)s đã cũ.") % {"l": _kind_label(kind), "y": year},
+                _("Cập nhật theo giấy chứng nhận năm nay nếu gia đình vẫn thuộc diện."),
+            )
+        return Issue(row, self._col("household_year"), words[0], words[1], warning=True)
 
     def error(self, out: ParsedRow, key: str, message: str, fix: str = "") -> None:
         out.errors.append(Issue(out.row, self._col(key), message, fix))
@@ -127,7 +173,7 @@ class RowParser:
         out.warnings.append(Issue(out.row, self._col(key), message, fix, warning=True))
 
     def _identity(self, row, out, v) -> None:
-        name = norm.person_name(self._get(row, "full_name"))
+        name = norm.person_name(self._vals.get("full_name"))
         if not name:
             self.error(out, "full_name", _("Thiếu họ và tên học sinh."), _("Ghi đầy đủ họ và tên."))
         elif len(name) > 100 or _HAS_DIGIT.search(name):
@@ -140,9 +186,9 @@ class RowParser:
         v["full_name"] = name
         v["search_key"] = search_key(name)
 
-        gender, birth_value = None, self._get(row, "birth")
+        gender, birth_value = None, self._vals.get("birth")
         for key, g in (("birth_female", "female"), ("birth_male", "male")):
-            value = self._get(row, key)
+            value = self._vals.get(key)
             if value is not None:
                 birth_value, gender = value, g
         try:
@@ -165,20 +211,20 @@ class RowParser:
 
         v["ethnicity_id"] = self._ethnicity(row, out)
         try:
-            v["personal_id"] = norm.personal_id(self._get(row, "personal_id")) or None
+            v["personal_id"] = norm.personal_id(self._vals.get("personal_id")) or None
         except ValueError as exc:
             v["personal_id"] = None
             self.error(out, "personal_id", str(exc))
         try:
-            v["moet_code"] = norm.moet_code(self._get(row, "moet_code")) or None
+            v["moet_code"] = norm.moet_code(self._vals.get("moet_code")) or None
         except ValueError as exc:
             v["moet_code"] = None
             self.error(out, "moet_code", str(exc))
 
     def _gender(self, row, out) -> str | None:
-        value = self._get(row, "gender")
+        value = self._vals.get("gender")
         if value is not None:
-            found = _GENDER_WORDS.get(search_key(str(value)))
+            found = _gender_word(value)
             if found:
                 return found
             self.error(
@@ -189,9 +235,9 @@ class RowParser:
             )
             return None
         if "female_mark" in self.cols or "male_mark" in self.cols:
-            if norm.mark(self._get(row, "female_mark")):
+            if norm.mark(self._vals.get("female_mark")):
                 return "female"
-            if "male_mark" in self.cols and not norm.mark(self._get(row, "male_mark")):
+            if "male_mark" in self.cols and not norm.mark(self._vals.get("male_mark")):
                 self.error(
                     out,
                     "male_mark",
@@ -209,7 +255,7 @@ class RowParser:
         return None
 
     def _ethnicity(self, row, out) -> int | None:
-        value = self._get(row, "ethnicity")
+        value = self._vals.get("ethnicity")
         if value is None:
             self.error(
                 out,
@@ -236,10 +282,10 @@ class RowParser:
         return found
 
     def _school(self, row, out, v) -> None:
-        class_value = self._get(row, "class_name")
+        class_value = self._vals.get("class_name")
         class_name = norm.text(class_value)
         v["class_name"] = class_name[:20]
-        grade = norm.grade_of(class_name, self._get(row, "grade"))
+        grade = norm.grade_of(class_name, self._vals.get("grade"))
         v["grade"] = grade
         if grade is None:
             self.error(
@@ -258,9 +304,9 @@ class RowParser:
             )
 
     def _address(self, row, out, v) -> None:
-        village = norm.text(self._get(row, "village"))
-        commune_text = norm.text(self._get(row, "commune"))
-        address = norm.text(self._get(row, "address"))
+        village = norm.text(self._vals.get("village"))
+        commune_text = norm.text(self._vals.get("commune"))
+        address = norm.text(self._vals.get("address"))
         if address and not (village and commune_text):
             parsed_village, parsed_commune = _split_address(address)
             village = village or parsed_village
@@ -286,20 +332,11 @@ class RowParser:
 
     def _circumstances(self, row, out) -> None:
         found = out.circumstances
-        dis_value = self._get(row, "disability")
-        level_value = self._get(row, "disability_level")
+        vals = self._vals
+        dis_value = vals.get("disability")
+        level_value = vals.get("disability_level")
         if norm.mark(dis_value) or (level_value is not None and "disability" not in self.cols):
-            detail = " ".join(
-                x
-                for x in (
-                    norm.mark_detail(dis_value),
-                    norm.text(self._get(row, "disability_type")),
-                    norm.text(level_value),
-                )
-                if x
-            )
-            dtype = vocab.first_phrase(detail, vocab.DISABILITY_TYPES)
-            level = vocab.first_phrase(detail, vocab.DISABILITY_LEVELS)
+            dtype, level = _disability_of(dis_value, vals.get("disability_type"), level_value)
             if dtype is None:
                 self.error(
                     out,
@@ -325,19 +362,14 @@ class RowParser:
             )
 
         orphan_label = None
-        for key, label in (
-            ("orphan_both", "both"),
-            ("orphan_father", "father"),
-            ("orphan_mother", "mother"),
-        ):
-            if norm.mark(self._get(row, key)):
+        for key, label in _ORPHAN_COLUMNS:
+            if key in vals and norm.mark(vals[key]):
                 orphan_label = label
                 break
-        orphan_value = self._get(row, "orphan")
-        legal = None
-        if orphan_label is None and norm.mark(orphan_value):
-            detail = norm.mark_detail(orphan_value) or norm.text(orphan_value)
-            orphan_label = vocab.first_phrase(detail, vocab.ORPHAN_LABELS)
+        orphan_value = vals.get("orphan")
+        marked, written_label, legal = _orphan_of(orphan_value)
+        if orphan_label is None and marked:
+            orphan_label = written_label
             if orphan_label is None:
                 self.error(
                     out,
@@ -345,17 +377,14 @@ class RowParser:
                     _("Chưa rõ mồ côi cha, mẹ hay cả hai."),
                     _("Ghi “mồ côi cha”, “mồ côi mẹ” hoặc “mồ côi cả cha lẫn mẹ”."),
                 )
-        if orphan_value is not None and isinstance(orphan_value, str):
-            key = search_key(orphan_value)
-            legal = True if any(h in key for h in vocab.ORPHAN_LEGAL_HINTS) else None
-        if orphan_label or (norm.mark(orphan_value) and orphan_label is None):
+        if orphan_label or marked:
             found.append(
                 {"kind": "orphan", "orphan_label": orphan_label or "", "orphan_legal": legal}
             )
 
-        year_value = self._get(row, "household_year")
+        year_value = self._vals.get("household_year")
         for kind, key in (("poor", "poor"), ("near_poor", "near_poor")):
-            value = self._get(row, key)
+            value = self._vals.get(key)
             if not norm.mark(value):
                 continue
             try:
@@ -377,16 +406,11 @@ class RowParser:
                         _("Thiếu năm xác nhận %(l)s.") % {"l": _kind_label(kind)},
                         _("Ghi năm được công nhận trên sổ hoặc giấy chứng nhận, ví dụ 2026."),
                     )
-                elif not household_year_is_current(year, self.ctx.today):
-                    self.warn(
-                        out,
-                        "household_year",
-                        _("Năm xác nhận %(l)s %(y)s đã cũ.") % {"l": _kind_label(kind), "y": year},
-                        _("Cập nhật theo giấy chứng nhận năm nay nếu gia đình vẫn thuộc diện."),
-                    )
+                elif not self._year_current(year):
+                    out.warnings.append(self._stale_warning(out.row, kind, year))
             found.append({"kind": kind, "household_year": year})
 
-        other_value = self._get(row, "other")
+        other_value = self._vals.get("other")
         if norm.mark(other_value):
             description = norm.mark_detail(other_value)
             if not description:
@@ -398,7 +422,7 @@ class RowParser:
                 )
             found.append({"kind": "other", "description": description})
 
-        if not found and not out.errors:
+        if not found:
             self.error(
                 out,
                 "",
@@ -409,10 +433,10 @@ class RowParser:
             )
 
     def _guardian(self, row, out) -> None:
-        name = norm.person_name(self._get(row, "guardian_name"))
-        relation_text = norm.text(self._get(row, "guardian_relation"))
-        phone_value = self._get(row, "guardian_phone")
-        occupation = norm.text(self._get(row, "guardian_occupation"))
+        name = norm.person_name(self._vals.get("guardian_name"))
+        relation_text = norm.text(self._vals.get("guardian_relation"))
+        phone_value = self._vals.get("guardian_phone")
+        occupation = norm.text(self._vals.get("guardian_occupation"))
         phone = ""
         try:
             phone = norm.phone(phone_value)
@@ -433,6 +457,40 @@ class RowParser:
                 _("Có số điện thoại nhưng thiếu tên phụ huynh."),
                 _("Ghi họ tên cha/mẹ hoặc người giám hộ."),
             )
+
+
+@lru_cache(maxsize=256)
+def _gender_word(value) -> str | None:
+    return _GENDER_WORDS.get(search_key(str(value)))
+
+
+@lru_cache(maxsize=1024)
+def _disability_of(mark_value, type_value, level_value) -> tuple[str | None, str | None]:
+    """(type, level) from the mark's details and the type and level columns."""
+    detail = " ".join(
+        x
+        for x in (norm.mark_detail(mark_value), norm.text(type_value), norm.text(level_value))
+        if x
+    )
+    return (
+        vocab.first_phrase(detail, vocab.DISABILITY_TYPES),
+        vocab.first_phrase(detail, vocab.DISABILITY_LEVELS),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _orphan_of(value) -> tuple[bool, str | None, bool | None]:
+    """(marked, label as written or None, True when the cell cites the legal category)."""
+    marked = norm.mark(value)
+    label = None
+    if marked:
+        detail = norm.mark_detail(value) or norm.text(value)
+        label = vocab.first_phrase(detail, vocab.ORPHAN_LABELS)
+    legal = None
+    if isinstance(value, str):
+        key = search_key(value)
+        legal = True if any(h in key for h in vocab.ORPHAN_LEGAL_HINTS) else None
+    return marked, label, legal
 
 
 def _kind_label(kind: str) -> str:

@@ -70,6 +70,7 @@ RELATIONS = (
     ("ho hang", "relative"),
 )
 WISHES = (
+    ("cap sach", "clothes"),  # a school bag, not books: before "sach"
     ("hoc bong", "scholarship"),
     ("xe dap", "bicycle"),
     ("sach", "books"),
@@ -125,11 +126,16 @@ def first_phrase(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
 
 @lru_cache(maxsize=8192)
 def all_phrases(text: str, table: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Every choice whose phrase is in `text`; a phrase once matched is used up, so
+    "cặp sách" (a bag) does not also count as "sách" (books)."""
     key = _words(text)
     found: list[str] = []
     for phrase, value in table:
-        if f" {phrase} " in key and value not in found:
-            found.append(value)
+        needle = f" {phrase} "
+        if needle in key:
+            key = key.replace(needle, " | ")
+            if value not in found:
+                found.append(value)
     return tuple(found)
 
 

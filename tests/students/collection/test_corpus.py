@@ -1,0 +1,80 @@
+"""Every kind of messy school list, in every format a school sends, reads as the
+registry should hold it (corpus/expected.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from students.collection.parse import file_parse
+from tests.students.collection.conftest import COMMUNE_NAME_OF_ID
+from tests.students.collection.corpus.expected import FILES, FORMATS
+
+pytestmark = pytest.mark.django_db
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "files"
+CASES = [pytest.param(kind, ext, id=f"{kind}.{ext}") for kind in FILES for ext in FORMATS]
+
+
+def _actual(row, ethnicity_code_of: dict[int, str], expected: dict) -> dict:
+    v = row.values
+    circumstances = [
+        {k: c.get(k) for k in want}
+        for c, want in zip(row.circumstances, expected["circumstances"], strict=False)
+    ]
+    guardian = row.guardian
+    if guardian is not None and expected["guardian"] is not None:
+        guardian = {k: guardian.get(k) for k in expected["guardian"]}
+    return {
+        "full_name": v["full_name"],
+        "birth_date": v["birth_date"],
+        "birth_year": v["birth_year"],
+        "gender": v["gender"],
+        "ethnicity": ethnicity_code_of.get(v["ethnicity_id"]),
+        "personal_id": v["personal_id"],
+        "class_name": v["class_name"],
+        "grade": v["grade"],
+        "village": v["village"],
+        "commune": COMMUNE_NAME_OF_ID.get(v["commune_id"]),
+        "circumstances": circumstances
+        + [{"extra": c} for c in row.circumstances[len(expected["circumstances"]) :]],
+        "guardian": guardian,
+        "warnings": len(row.warnings),
+    }
+
+
+def test_it_has_every_file_of_the_corpus():
+    missing = [f"{k}.{e}" for k in FILES for e in FORMATS if not (CORPUS / f"{k}.{e}").exists()]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("kind", "ext"), CASES)
+def test_it_reads_the_file_as_expected(kind, ext, corpus_context, ethnicity_code_of):
+    expected = FILES[kind]
+    path = CORPUS / f"{kind}.{ext}"
+
+    result = file_parse(path=path, name=path.name, context=corpus_context)
+
+    assert result.file_errors == []
+    assert result.unknown_columns == expected.unknown_columns
+    assert [r.row for r in result.rows] == list(
+        range(expected.first_row, expected.first_row + len(expected.rows))
+    )
+    for row, want in zip(result.rows, expected.rows, strict=True):
+        assert [(e.column, e.message) for e in row.errors] == [], want["full_name"]
+        assert _actual(row, ethnicity_code_of, want) == want
+
+
+@pytest.mark.parametrize(("kind", "ext"), CASES)
+def test_it_keeps_names_clean(kind, ext, corpus_context):
+    """NFC, single spaces, no space at either end, whatever the file held."""
+    import unicodedata
+
+    path = CORPUS / f"{kind}.{ext}"
+    result = file_parse(path=path, name=path.name, context=corpus_context)
+    for row in result.rows:
+        for text in (row.values["full_name"], (row.guardian or {}).get("full_name", "")):
+            assert text == unicodedata.normalize("NFC", text)
+            assert text == text.strip()
+            assert "  " not in text
