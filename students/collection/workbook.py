@@ -311,10 +311,11 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
     for index, column in enumerate(CANONICAL, 1):
         dim = ws.column_dimensions[get_column_letter(index)]
         dim.width = _WIDTHS.get(column.key, 14)
-        if index - 1 in _TEXT_COLUMNS:
+        # Blank rows take what is typed as text: "05/09/2012" or "2012" then reads back
+        # as written, whatever the computer's date settings (a date-formatted column
+        # would turn a typed "2012" into 04/07/1905).
+        if index - 1 in _TEXT_COLUMNS or index - 1 == _BIRTH:
             dim.number_format = TEXT_FORMAT
-        elif index - 1 == _BIRTH:
-            dim.number_format = DATE_FORMAT
     ws.freeze_panes = f"C{first_data}"
     ws.row_dimensions[header_row].height = 45
     ws.page_setup.orientation = "landscape"
@@ -346,6 +347,8 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
     # One styled prototype per kind of typed cell; each written cell shares its style.
     date_proto = WriteOnlyCell(ws, value=None)
     date_proto.number_format = DATE_FORMAT
+    year_proto = WriteOnlyCell(ws, value=None)
+    year_proto.number_format = "0"  # explicit, or the column's text format applies
     text_proto = WriteOnlyCell(ws, value=None)
     text_proto.number_format = TEXT_FORMAT
 
@@ -353,9 +356,9 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
     for values in rows:
         out = list(values)
         birth = out[_BIRTH]
-        if isinstance(birth, dt.date):
+        if birth not in (None, ""):
             cell = WriteOnlyCell(ws, value=birth)
-            cell._style = date_proto._style
+            cell._style = (date_proto if isinstance(birth, dt.date) else year_proto)._style
             out[_BIRTH] = cell
         for index in _TEXT_COLUMNS:
             value = out[index]
