@@ -15,6 +15,7 @@ from khuyenhoc.models import Area
 from khuyenhoc.text import search_key
 from students.collection.columns import CANONICAL_HEADERS
 from students.collection.parse import file_parse
+from students.collection.staging import row_context
 from students.collection.template import students_export_write
 from students.collection.workbook import SHEET_LIST
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student
@@ -74,12 +75,10 @@ def test_it_writes_an_empty_list_when_nobody_matches(world, tmp_path):
 
 
 def test_it_reads_back_through_the_parser(world, tmp_path):
-    from tests.students.collection.test_template import _context
-
     CircumstanceFactory(student=world.student_dh)
     names, _out = _export(tmp_path, "--school", world.school_dh.moet_code)
     path = tmp_path / "ds.xlsx"
-    result = file_parse(path=path, name=path.name, context=_context(world.school_dh))
+    result = file_parse(path=path, name=path.name, context=row_context(school=world.school_dh))
     assert [(r.values["full_name"], r.is_valid) for r in result.rows] == [("Nguyễn Văn An", True)]
 
 
