@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyenhoc.db import copy_rows, ids_reserve
 from khuyenhoc.jobs import JobError
 from khuyenhoc.text import search_key
 from students.collection.staging import (
@@ -24,7 +25,7 @@ from students.collection.staging import (
     related_current,
 )
 from students.history import history_source
-from students.models import Circumstance, Guardian, Student, Submission, SubmissionRow
+from students.models import Circumstance, Guardian, Status, Submission, SubmissionRow
 from students.services import need_scores_recompute
 
 _BATCH = 2000
@@ -133,34 +134,72 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     return result
 
 
+_STUDENT_COPY = (
+    "id",
+    "full_name",
+    "search_key",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "ethnicity_id",
+    "personal_id",
+    "moet_code",
+    "school_id",
+    "grade",
+    "class_name",
+    "commune_id",
+    "village",
+    "address_text",
+    "specific_situation",
+    "wishes",
+    "wishes_note",
+    "note",
+    "status",
+    "need_score",
+    "guardian_consent_by",
+    "created_at",
+    "updated_at",
+)
+
+
 def _students_create(*, submission: Submission, rows) -> list[int]:
-    students = []
-    for _pk, _action, _sid, data, _changes in rows:
-        v = data["values"]
-        students.append(
-            Student(
-                full_name=v["full_name"],
-                search_key=v["search_key"],
-                birth_date=_value("birth_date", v.get("birth_date")),
-                birth_year=v["birth_year"],
-                gender=v["gender"],
-                ethnicity_id=v["ethnicity_id"],
-                personal_id=v.get("personal_id") or None,
-                moet_code=v.get("moet_code") or None,
-                school_id=submission.school_id,
-                grade=v["grade"],
-                class_name=v.get("class_name", ""),
-                village=v.get("village", ""),
-                commune_id=v.get("commune_id"),
-                address_text=v.get("address_text", ""),
-                specific_situation=v.get("specific_situation", ""),
-                wishes=v.get("wishes") or [],
-                wishes_note=v.get("wishes_note", ""),
-                note=v.get("note", ""),
+    """COPY the new students in, with ids reserved first so their circumstances and
+    guardians can follow in the same transaction."""
+    ids = ids_reserve(table="students_student", count=len(rows))
+    now = timezone.now()
+
+    def records():
+        for student_id, (_pk, _action, _sid, data, _changes) in zip(ids, rows, strict=True):
+            v = data["values"]
+            yield (
+                student_id,
+                v["full_name"],
+                v["search_key"],
+                _value("birth_date", v.get("birth_date")),
+                v["birth_year"],
+                v["gender"],
+                v["ethnicity_id"],
+                v.get("personal_id") or None,
+                v.get("moet_code") or None,
+                submission.school_id,
+                v["grade"],
+                v.get("class_name", ""),
+                v.get("commune_id"),
+                v.get("village", ""),
+                v.get("address_text", ""),
+                v.get("specific_situation", ""),
+                v.get("wishes") or [],
+                v.get("wishes_note", ""),
+                v.get("note", ""),
+                Status.STUDYING,
+                0,
+                "",
+                now,
+                now,
             )
-        )
-    created = Student.objects.bulk_create(students, batch_size=_BATCH)
-    return [s.pk for s in created]
+
+    copy_rows(table="students_student", columns=_STUDENT_COPY, rows=records())
+    return ids
 
 
 def _students_update(*, rows) -> None:
@@ -243,8 +282,51 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
                             pk=old["pk"], **{**{f: old[f] for f in GUARDIAN_FIELDS}, **changed}
                         )
                     )
-    Circumstance.objects.bulk_create(add_c, batch_size=_BATCH)
-    Guardian.objects.bulk_create(add_g, batch_size=_BATCH)
+    now = timezone.now()
+    copy_rows(
+        table="students_circumstance",
+        columns=(
+            "student_id",
+            "kind",
+            "disability_type",
+            "disability_level",
+            "orphan_label",
+            "orphan_legal",
+            "household_year",
+            "description",
+            "confirmed",
+            "certificate_number",
+            "certificate_issuer",
+            "started_on",
+            "recorded_at",
+        ),
+        rows=(
+            (
+                c.student_id,
+                c.kind,
+                c.disability_type,
+                c.disability_level,
+                c.orphan_label,
+                c.orphan_legal,
+                c.household_year,
+                c.description,
+                False,
+                "",
+                "",
+                c.started_on,
+                now,
+            )
+            for c in add_c
+        ),
+    )
+    copy_rows(
+        table="students_guardian",
+        columns=("student_id", "full_name", "relation", "occupation", "phone", "search_key"),
+        rows=(
+            (g.student_id, g.full_name, g.relation, g.occupation, g.phone, g.search_key)
+            for g in add_g
+        ),
+    )
     if upd_c:
         Circumstance.objects.bulk_update(upd_c, list(_CIRCUMSTANCE_UPDATE), batch_size=_BATCH)
     if upd_g:

@@ -94,7 +94,7 @@ class StudentPartQuerySet(models.QuerySet):
 # imports and raw SQL are recorded too. Derived columns are left out: recomputing need
 # scores every night is not a change anyone made. The context carries who and why
 # (form, import of submission N, merge, command); see students/history.py.
-@pghistory.track(exclude=["search_key", "need_score", "created_at", "updated_at"])
+@pghistory.track(exclude=["search_key", "need_score", "created_at", "updated_at"], level=pghistory.Statement)
 class Student(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=100)
     search_key = models.CharField(max_length=100, editable=False)
@@ -214,7 +214,7 @@ class Student(models.Model):
         return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
 
 
-@pghistory.track(exclude=["search_key"])
+@pghistory.track(exclude=["search_key"], level=pghistory.Statement)
 class Guardian(models.Model):
     class Relation(models.TextChoices):
         FATHER = "father", _("Cha")
@@ -254,7 +254,7 @@ class Guardian(models.Model):
         super().save(*args, **kwargs)
 
 
-@pghistory.track(exclude=["recorded_at"])
+@pghistory.track(exclude=["recorded_at"], level=pghistory.Statement)
 class Circumstance(models.Model):
     """One dated, evidenced reason a student qualifies."""
 

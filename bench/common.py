@@ -1,0 +1,71 @@
+"""Shared set-up for benchmarks: Django on a dedicated database (test_<name>, kept
+between runs), and a child process runner that reports wall time and peak memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    name = settings.DATABASES["default"]["NAME"]
+    bench_name = name if name.startswith("bench_") else f"bench_{name}"
+    os.environ["BENCH_DB_NAME"] = bench_name
+    connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": bench_name}
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+
+
+def child(module: str, *args: str) -> tuple[dict, float]:
+    """Run `python -m module args`; return (its JSON result, wall seconds). The child
+    reports its own peak memory (`peak_mb`) from getrusage."""
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
+    wall = time.perf_counter() - started
+    if out.returncode != 0:
+        sys.stderr.write(out.stdout + out.stderr)
+        raise SystemExit(f"{module} {' '.join(args)} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1]), wall
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def emit(result: dict) -> None:
+    result["peak_mb"] = round(peak_mb(), 1)
+    print(json.dumps(result))
+
+
+def child_setup() -> None:
+    """In a child: Django pointed at the benchmark database the parent prepared."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connections
+
+    settings.DATABASES["default"]["NAME"] = os.environ["BENCH_DB_NAME"]
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = os.environ["BENCH_DB_NAME"]

@@ -1,0 +1,321 @@
+"""Import benchmark (issue: school Excel collection).
+
+Measures, in one run on the same database and the same generated file:
+  raw read     python-calamine reading every cell of the file: the limit
+  ours         the whole pipeline: read -> map -> validate -> match -> stage ->
+               upsert -> history (triggers), as `import_students --commit` runs it
+  anchor       django-import-export's default ModelResource import of the same file
+  preview      a 5,000-row school file from upload to preview ready
+Prints rows/s, the ratios ours/anchor and ours/raw read, and peak memory.
+
+Run: `make bench` (or `python -m bench import`). BENCH_ROWS sets the big file's size
+(default 100,000); BENCH_ANCHOR_ROWS how many of its rows the anchor imports (default
+all: the anchor then takes minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from bench.common import child, child_setup, django_setup, emit
+
+WORK = Path(os.environ.get("BENCH_DIR", "/tmp/khuyenhoc-bench"))
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Số định danh cá nhân",
+    "Mã học sinh",
+    "Lớp",
+    "Thôn/Khối phố",
+    "Xã/Phường",
+    "Khuyết tật",
+    "Mức độ khuyết tật",
+    "Mồ côi",
+    "Hộ nghèo",
+    "Hộ cận nghèo",
+    "Năm xác nhận hộ nghèo/cận nghèo",
+    "Hoàn cảnh khác",
+    "Họ tên cha/mẹ/người giám hộ",
+    "Quan hệ",
+    "Số điện thoại",
+    "Hoàn cảnh cụ thể",
+    "Nguyện vọng",
+    "Ghi chú",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Hồ", "Phan", "Võ", "Hoàng", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương"]
+MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công"]
+MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Diệu"]
+GIVEN_M = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khoa",
+    "Long",
+    "Nam",
+    "Phúc",
+    "Quân",
+    "Tâm",
+]
+GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hoa", "Hường", "Lan", "Linh", "Mai", "Nhung", "Thảo", "Yến"]
+ETHNIC = ["Kinh"] * 8 + ["Vân Kiều", "Pa Cô"]
+COMMUNES = ["Gio Mỹ", "Gio Hải", "Gio Thành", "Gio Việt", "Gio Châu", "Gio An"]
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> None:
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    ws.append(["DANH SÁCH HỌC SINH CÓ HOÀN CẢNH ĐẶC BIỆT KHÓ KHĂN"])
+    ws.append(["Năm học 2026-2027"])
+    ws.append(HEADER)
+    for i in range(rows):
+        female = rng.random() < 0.5
+        grade = rng.randint(1, 12)
+        year = 2026 - 6 - grade + rng.choice([0, 0, 0, 1])
+        kind = rng.random()
+        birth = (
+            dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.85
+            else str(year)
+        )
+        ws.append(
+            [
+                i + 1,
+                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE_F if female else MIDDLE_M)} {rng.choice(GIVEN_F if female else GIVEN_M)}",
+                birth,
+                "Nữ" if female else "Nam",
+                rng.choice(ETHNIC),
+                f"045{i:09d}" if rng.random() < 0.7 else None,
+                f"45{i:08d}" if rng.random() < 0.8 else None,
+                f"{grade}{rng.choice('ABCD')}",
+                f"Thôn {rng.randint(1, 12)}",
+                rng.choice(COMMUNES),
+                "Vận động" if kind < 0.1 else None,
+                rng.choice(["Nặng", "Nhẹ", "Đặc biệt nặng"]) if kind < 0.1 else None,
+                "Mồ côi cha" if 0.1 <= kind < 0.25 else None,
+                "x" if 0.25 <= kind < 0.65 else None,
+                "x" if 0.65 <= kind < 0.9 else None,
+                rng.choice([2026, 2026, 2026, 2025]) if 0.25 <= kind < 0.9 else None,
+                "Cha bị bệnh nặng" if kind >= 0.9 else None,
+                f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN_M)}",
+                "Cha",
+                f"09{rng.randrange(10**8):08d}",
+                "Gia đình khó khăn, bố mẹ làm nông",
+                "Học bổng, xe đạp",
+                None,
+            ]
+        )
+    wb.save(path)
+
+
+def school_prepare(code: str) -> str:
+    """A multi-level school of Gio Mỹ with no students (fresh for every run)."""
+    from khuyenhoc.areas_loader import areas_load
+    from khuyenhoc.models import Area, School
+    from students.models import Student
+
+    if not Area.objects.filter(code="466", kind="district").exists():
+        areas_load(provinces=["Quảng Trị"])
+    commune = Area.objects.filter(code="19510", kind="commune").first()
+    school, _ = School.objects.get_or_create(
+        moet_code=code,
+        defaults={
+            "name": f"Trường bench {code}",
+            "level": "multi_level",
+            "grade_min": 1,
+            "grade_max": 12,
+            "commune": commune,
+        },
+    )
+    Student.objects.filter(school=school).delete()
+    return school.moet_code
+
+
+def run_read(path: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    cells = 0
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    for row in rows:
+        cells += len(row)
+    emit({"seconds": time.perf_counter() - started, "rows": len(rows) - 3, "cells": cells})
+
+
+def run_ours(path: str, school: str) -> None:
+    child_setup()
+    from django.test.utils import override_settings
+
+    from khuyenhoc.models import School
+    from students.collection.apply import submission_apply
+    from students.collection.services import submission_create
+    from students.collection.staging import submission_stage
+
+    with override_settings(IMPORT_MAX_ROWS=1_000_000, IMPORT_MAX_UPLOAD_BYTES=500 * 1024 * 1024):
+        started = time.perf_counter()
+        submission = submission_create(
+            user=None, school=School.objects.get(moet_code=school), upload=Path(path)
+        )
+        submission_stage(submission=submission)
+        staged = time.perf_counter()
+        result = submission_apply(submission=submission, user=None)
+        done = time.perf_counter()
+    emit(
+        {
+            "seconds": done - started,
+            "stage_seconds": staged - started,
+            "apply_seconds": done - staged,
+            "rows": submission.rows_total,
+            "errors": submission.rows_error,
+            "created": result.created,
+        }
+    )
+
+
+def run_anchor(path: str, school: str, limit: int) -> None:
+    child_setup()
+    import tablib
+    from import_export import fields, resources, widgets
+    from python_calamine import CalamineWorkbook
+
+    from khuyenhoc.models import School
+    from students.models import Ethnicity, Student
+
+    school_obj = School.objects.get(moet_code=school)
+    kinh = Ethnicity.objects.get(code="01")
+
+    class StudentResource(resources.ModelResource):
+        """django-import-export's default ModelResource, told which header is which
+        field (the file's headers are Vietnamese)."""
+
+        full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
+        birth_date = fields.Field(
+            attribute="birth_date", column_name="Ngày sinh", widget=widgets.DateWidget()
+        )
+        personal_id = fields.Field(attribute="personal_id", column_name="Số định danh cá nhân")
+        moet_code = fields.Field(attribute="moet_code", column_name="Mã học sinh")
+        class_name = fields.Field(attribute="class_name", column_name="Lớp")
+        village = fields.Field(attribute="village", column_name="Thôn/Khối phố")
+
+        class Meta:
+            model = Student
+            fields = (
+                "full_name",
+                "birth_date",
+                "personal_id",
+                "moet_code",
+                "class_name",
+                "village",
+            )
+            import_id_fields = ()
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.school = school_obj
+            instance.ethnicity = kinh
+            instance.gender = "female" if row.get("Giới tính") == "Nữ" else "male"
+            digits = "".join(ch for ch in str(row.get("Lớp") or "1") if ch.isdigit())[:2]
+            instance.grade = int(digits or 1)
+            instance.birth_year = instance.birth_date.year if instance.birth_date else 2012
+            instance.search_key = instance.full_name.lower()
+
+    started = time.perf_counter()
+    sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    header, body = sheet[2], sheet[3 : 3 + limit]
+    dataset = tablib.Dataset(headers=header)
+    for row in body:
+        dataset.append([None if c == "" else c for c in row])
+    result = StudentResource().import_data(dataset, dry_run=False, raise_errors=False)
+    emit(
+        {
+            "seconds": time.perf_counter() - started,
+            "rows": len(body),
+            "errors": len(result.row_errors()),
+        }
+    )
+    Student.objects.filter(school=school_obj).delete()
+
+
+def main() -> None:
+    rows = int(os.environ.get("BENCH_ROWS", "100000"))
+    anchor_rows = int(os.environ.get("BENCH_ANCHOR_ROWS", str(rows)))
+    django_setup()
+    WORK.mkdir(parents=True, exist_ok=True)
+    big, small = WORK / f"import-{rows}.xlsx", WORK / "import-5000.xlsx"
+    if not big.exists():
+        generate(big, rows)
+    if not small.exists():
+        generate(small, 5000, seed=11)
+    print(
+        f"Import benchmark: {rows:,} rows x {len(HEADER)} columns ({big.stat().st_size / 1e6:.1f} MB .xlsx)"
+    )
+
+    read, _ = child("bench.import_students", "read", str(big))
+    read_rate = read["rows"] / read["seconds"]
+    print(
+        f"  raw read (python-calamine, the limit):      {read_rate:10,.0f} rows/s  ({read['seconds']:.2f} s)"
+    )
+
+    school = school_prepare("BENCH0001")
+    ours, _ = child("bench.import_students", "ours", str(big), school)
+    ours_rate = ours["rows"] / ours["seconds"]
+    print(
+        f"  ours, end to end (read..upsert+history):   {ours_rate:10,.0f} rows/s  ({ours['seconds']:.2f} s: "
+        f"stage {ours['stage_seconds']:.2f} s, apply {ours['apply_seconds']:.2f} s; {ours['created']:,} created)"
+        f"  peak {ours['peak_mb']:.0f} MB"
+    )
+
+    school_prepare("BENCH0002")
+    anchor, _ = child("bench.import_students", "anchor", str(big), "BENCH0002", str(anchor_rows))
+    anchor_rate = anchor["rows"] / anchor["seconds"]
+    print(
+        f"  anchor, django-import-export ModelResource: {anchor_rate:10,.0f} rows/s  ({anchor['seconds']:.2f} s for {anchor['rows']:,} rows)"
+    )
+
+    school_prepare("BENCH0003")
+    preview, _ = child("bench.import_students", "preview", str(small), "BENCH0003")
+    print(
+        f"  5,000-row school file, upload to preview:   {preview['seconds']:10.2f} s  (target <= 2 s)"
+    )
+    print(f"  ratio ours / anchor:    {ours_rate / anchor_rate:6.1f}x  (target >= 15x, aim 30x)")
+    print(f"  ratio ours / raw read:  {ours_rate / read_rate:6.2f}  (share of the reader's speed)")
+    print(f"  peak memory of the import: {ours['peak_mb']:.0f} MB (target <= 400 MB)")
+    print(f"  rows/s target >= 10,000: {'met' if ours_rate >= 10_000 else 'NOT met'}")
+
+
+def run_preview(path: str, school: str) -> None:
+    child_setup()
+    from khuyenhoc.models import School
+    from students.collection.services import submission_create
+    from students.collection.staging import submission_stage
+
+    started = time.perf_counter()
+    submission = submission_create(
+        user=None, school=School.objects.get(moet_code=school), upload=Path(path)
+    )
+    submission_stage(submission=submission)
+    emit({"seconds": time.perf_counter() - started, "rows": submission.rows_total})
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "read":
+        run_read(*args)
+    elif command == "ours":
+        run_ours(*args)
+    elif command == "anchor":
+        run_anchor(args[0], args[1], int(args[2]))
+    elif command == "preview":
+        run_preview(*args)
