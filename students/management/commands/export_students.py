@@ -16,9 +16,8 @@ from students.models import Status, Student
 def area_for_code(code: str) -> Area:
     """The area with this GSO code. Old and new units may share a code: prefer one that
     has schools under it, then one in force today."""
-    schools_below = School.objects.filter(
-        commune__path__startswith=OuterRef("path")
-    )  # treebeard paths: a descendant's path starts with its ancestor's
+    # Materialised paths: a descendant's path starts with its ancestor's.
+    schools_below = School.objects.filter(commune__path__startswith=OuterRef("path"))
     candidates = list(
         Area.objects.filter(code=code.strip()).annotate(has_schools=Exists(schools_below))
     )
