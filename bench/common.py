@@ -26,7 +26,10 @@ def django_setup() -> None:
     name = settings.DATABASES["default"]["NAME"]
     bench_name = name if name.startswith("bench_") else f"bench_{name}"
     os.environ["BENCH_DB_NAME"] = bench_name
-    connection.settings_dict["TEST"] = {**connection.settings_dict.get("TEST", {}), "NAME": bench_name}
+    connection.settings_dict["TEST"] = {
+        **connection.settings_dict.get("TEST", {}),
+        "NAME": bench_name,
+    }
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
 
 

@@ -94,7 +94,9 @@ class StudentPartQuerySet(models.QuerySet):
 # imports and raw SQL are recorded too. Derived columns are left out: recomputing need
 # scores every night is not a change anyone made. The context carries who and why
 # (form, import of submission N, merge, command); see students/history.py.
-@pghistory.track(exclude=["search_key", "need_score", "created_at", "updated_at"], level=pghistory.Statement)
+@pghistory.track(
+    exclude=["search_key", "need_score", "created_at", "updated_at"], level=pghistory.Statement
+)
 class Student(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=100)
     search_key = models.CharField(max_length=100, editable=False)
