@@ -9,6 +9,7 @@ pairs (top, sub): the pair is looked up first, then the sub-header, then the top
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from khuyenhoc.text import search_key
@@ -311,8 +312,18 @@ def column_for(top: str, sub: str) -> str | None:
         if combined:
             return combined
     if sub_k:
-        return SYNONYM_OF.get(sub_k)
-    return SYNONYM_OF.get(top_k)
+        return _by_raw(sub) or SYNONYM_OF.get(sub_k)
+    return _by_raw(top) or SYNONYM_OF.get(top_k)
+
+
+# Headers that only their diacritics tell apart: "Nam" (male) and "Năm" (year).
+_RAW = {"nam": "male_mark", "năm": "household_year"}
+
+
+def _by_raw(value) -> str | None:
+    if not isinstance(value, str) or len(value) > 8:
+        return None
+    return _RAW.get(unicodedata.normalize("NFC", value).strip().lower())
 
 
 def header_score(row: list) -> int:

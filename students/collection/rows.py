@@ -16,9 +16,17 @@ from students.collection import vocab
 from students.collection.header import HeaderMap, column_letter
 from students.scoring import household_year_is_current
 
+# A signature title fills its cell ("Người lập biểu", "KT. HIỆU TRƯỞNG PHÓ HIỆU TRƯỞNG"):
+# a student called "Hiếu Trường Giang" or "Tống Công Minh" is no footer.
+_TITLE = (
+    r"(?:(?:kt|tm|tl|q|p)\s*\.?\s*)?"
+    r"(?:nguoi lap bieu|nguoi lap bang|nguoi lap|pho hieu truong|hieu truong|"
+    r"thu truong don vi|thu truong|xac nhan cua [a-z ]+|xac nhan|ke toan|giam doc)"
+)
 _FOOTER = re.compile(
-    r"^(nguoi lap bieu|nguoi lap|hieu truong|thu truong|xac nhan|tong cong|tong so|cong:|ke toan|"
-    r"[\w ]{0,40}, ngay \.*\s*\d{0,2}\.* thang)"
+    rf"^(?:{_TITLE}(?:[\s.:,;()\-]+{_TITLE})*[\s.:,;()\-]*$"
+    r"|tong (?:cong|so)(?=\s*(?:[:\d]|hoc sinh|$))|cong:"
+    r"|[\w ]{0,40}, ngay \.*\s*\d{0,2}\.* thang)"
 )
 _STAFF_ONLY = ("ghi chu:", "luu y:")
 _HAS_DIGIT = re.compile(r"\d")
