@@ -12,6 +12,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hoc-sinh/", include("students.urls")),
+    path("thu-thap/", include("students.urls_collection")),
     path("tac-vu/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("quan-tri/", admin.site.urls),
 ]

@@ -127,3 +127,37 @@ def submission_review(
             verified_at=now, verified_by=user
         )
     return submission
+
+
+@transaction.atomic
+def collection_round_create(
+    *,
+    user,
+    name: str,
+    school_year: int,
+    area,
+    opens_on,
+    deadline,
+    note: str = "",
+) -> CollectionRound:
+    """Provincial staff open a round for a province or district in their change scope."""
+    from django.core.exceptions import ValidationError
+
+    from students.collection.selectors import areas_for_round_create
+
+    if not areas_for_round_create(user=user).filter(pk=area.pk).exists():
+        raise Http404
+    if deadline < opens_on:
+        raise ValidationError({"deadline": _("Hạn nộp phải sau ngày mở đợt.")})
+    collection_round = CollectionRound(
+        name=name.strip(),
+        school_year=school_year,
+        area=area,
+        opens_on=opens_on,
+        deadline=deadline,
+        note=note.strip(),
+        created_by=user,
+    )
+    collection_round.full_clean()
+    collection_round.save()
+    return collection_round
