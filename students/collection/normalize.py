@@ -124,7 +124,13 @@ def birth(value, *, today: dt.date) -> tuple[dt.date | None, int | None]:
             _("“%(v)s” không phải ngày sinh. Ghi theo dạng ngày/tháng/năm, ví dụ 05/09/2012.")
             % {"v": value}
         )
-    raw = unicodedata.normalize("NFC", str(value)).strip()
+    return _birth_text(str(value), today)
+
+
+# Dates typed as text repeat down a list (classmates share birth dates): parse each once.
+@lru_cache(maxsize=8192)
+def _birth_text(value: str, today: dt.date) -> tuple[dt.date | None, int | None]:
+    raw = unicodedata.normalize("NFC", value).strip()
     key = search_key(raw)
     m = _YEAR.match(key)
     if m:

@@ -67,6 +67,11 @@ class ParsedRow:
         return not self.errors
 
 
+# The footer check keys the first text cell of a row, mostly the student's name, which
+# the row's search key needs next: keep the last few.
+_row_key = lru_cache(maxsize=16)(search_key)
+
+
 def ethnicity_keys(rows) -> dict[str, int]:
     """Lookup keys for ethnic groups: code ("01", "1"), name and every alias."""
     keys: dict[str, int] = {}
@@ -88,7 +93,7 @@ def is_footer(row: list) -> bool:
     """A signature block or total line ends the list. Only the first text cell counts."""
     for cell in row:
         if isinstance(cell, str) and cell.strip():
-            first = search_key(cell)
+            first = _row_key(cell)
             return bool(_FOOTER.match(first)) or first.startswith(_STAFF_ONLY)
     return False
 
@@ -192,7 +197,7 @@ class RowParser:
                 _("Chỉ ghi họ và tên, không kèm số."),
             )
         v["full_name"] = name
-        v["search_key"] = search_key(name)
+        v["search_key"] = _row_key(name)
 
         gender, birth_value = None, self._vals.get("birth")
         for key, g in (("birth_female", "female"), ("birth_male", "male")):
