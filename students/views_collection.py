@@ -169,11 +169,14 @@ def submission_upload(request, pk: int, school_pk: int):
 def _review_page(request, submission: Submission, review_form=None, status=200):
     user = request.user
     can_change = selectors.user_can_upload(user=user, school=submission.school)
+    superseded = selectors.submission_superseded(submission=submission)
     context = {
+        "superseded": superseded,
         "submission": submission,
         "round": submission.round,
         "data": selectors.submission_review_data(user=user, submission=submission),
         "can_confirm": can_change
+        and not superseded
         and submission.state in (Submission.State.READY, Submission.State.HAS_ERRORS)
         and submission.rows_valid > 0,
         "can_reupload": can_change and submission.round_id is not None,
@@ -197,6 +200,12 @@ def submission_confirm(request, pk: int):
     submission = selectors.submission_get(user=request.user, pk=pk)
     if not selectors.user_can_upload(user=request.user, school=submission.school):
         raise Http404
+    if selectors.submission_superseded(submission=submission):
+        messages.error(
+            request,
+            _("Đã có danh sách mới hơn của trường trong đợt này; hãy xác nhận danh sách đó."),
+        )
+        return redirect("collection:submission", pk=submission.pk)
     try:
         submission_confirm_start(submission=submission, user=request.user)
     except FileRejected as error:

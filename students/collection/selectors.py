@@ -37,6 +37,17 @@ PROGRESS_STATES: list[tuple[str, str]] = [
     (NOT_STARTED, gettext_lazy("Chưa nộp")),
     *Submission.State.choices,
 ]
+# Shorter column headings for the summary by district, in the same order.
+SUMMARY_LABELS = [
+    gettext_lazy("Chưa nộp"),
+    gettext_lazy("Đang xử lý"),
+    gettext_lazy("Lỗi tệp"),
+    gettext_lazy("Có lỗi"),
+    gettext_lazy("Chờ xác nhận"),
+    gettext_lazy("Đã gửi"),
+    gettext_lazy("Đã duyệt"),
+    gettext_lazy("Trả lại"),
+]
 DONE_STATES = (Submission.State.SUBMITTED, Submission.State.APPROVED)
 PROGRESS_SORTS = ("truong", "trang-thai", "ngay")
 
@@ -223,8 +234,24 @@ def round_progress(
         "total": total,
         "districts": [d for d in districts if d.pk in summaries],
         "states": PROGRESS_STATES,
+        "summary_labels": SUMMARY_LABELS,
         "is_past_deadline": today > deadline,
     }
+
+
+def submission_superseded(*, submission: Submission) -> bool:
+    """Whether the school sent a later list in the same round: an older list is kept
+    for the record but is no longer the one to confirm."""
+    if submission.round_id is None:
+        return False
+    return (
+        Submission.objects.filter(round_id=submission.round_id, school_id=submission.school_id)
+        .filter(
+            Q(created_at__gt=submission.created_at)
+            | Q(created_at=submission.created_at, pk__gt=submission.pk)
+        )
+        .exists()
+    )
 
 
 def school_submissions(*, user, collection_round: CollectionRound, school: School):

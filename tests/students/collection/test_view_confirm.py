@@ -85,3 +85,17 @@ def test_it_refuses_get(client, tmp_path, world, school_staff_gl, collection_rou
     submission = staged(tmp_path, world, school_staff_gl, collection_round)
     client.force_login(school_staff_gl)
     assert client.get(reverse("collection:confirm", args=[submission.pk])).status_code == 405
+
+
+def test_an_older_list_is_not_confirmed_once_a_newer_one_is_uploaded(
+    client, tmp_path, world, school_staff_gl, collection_round, django_capture_on_commit_callbacks
+):
+    older = staged(tmp_path, world, school_staff_gl, collection_round)
+    staged(tmp_path, world, school_staff_gl, collection_round, name="moi.xlsx")
+    client.force_login(school_staff_gl)
+    html = client.get(reverse("collection:submission", args=[older.pk])).content.decode()
+    assert "một danh sách mới hơn" in html and "Xác nhận 2 dòng hợp lệ" not in html
+    response = confirm(client, older, django_capture_on_commit_callbacks)
+    assert response.url == reverse("collection:submission", args=[older.pk])
+    older.refresh_from_db()
+    assert older.state == Submission.State.HAS_ERRORS
