@@ -194,6 +194,13 @@ def _csv_read(path: Path) -> SheetData:
                 'Tệp CSV không ở mã UTF-8. Trong Excel chọn Lưu thành → "CSV UTF-8 (Comma delimited)" rồi tải lên lại.'
             )
         ) from None
+    first_line, _newline, rest = text.partition("\n")
+    if first_line.strip().lower() in ("sep=,", "sep=;", "sep=\t"):
+        # Excel's hint line: the delimiter is given, the line is no data.
+        text = rest
+        delimiter = first_line.strip()[4:] or "\t"
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return SheetData(name="csv", rows=_trimmed(rows), first_row=2)
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

@@ -425,7 +425,8 @@ class RowParser:
 
         other_value = self._vals.get("other")
         if norm.mark(other_value):
-            description = norm.mark_detail(other_value)
+            # An x in the column, the words in "Hoàn cảnh cụ thể" next to it.
+            description = norm.mark_detail(other_value) or norm.text(vals.get("situation"))
             if not description:
                 self.error(
                     out,
@@ -532,9 +533,22 @@ def _relation(text: str, name: str) -> str:
     return vocab.first_phrase(text, vocab.RELATIONS) or "other"
 
 
+# Where a commune or district starts inside a part written without commas.
+_UNIT_INSIDE = re.compile(
+    r" (?=(?:xa|phuong|thi tran|tt|huyen|thanh pho|tp|thi xa|tx|tinh)[ .]|[pxh]\.)"
+)
+
+
+@lru_cache(maxsize=4096)
 def _split_address(address: str) -> tuple[str, str]:
-    """ "Thôn 2, xã Gio Mỹ, h. Gio Linh" -> ("Thôn 2", "xã Gio Mỹ")."""
+    """ "Thôn 2, xã Gio Mỹ, h. Gio Linh" -> ("Thôn 2", "xã Gio Mỹ"); also without
+    commas: "Thôn 2 xã Gio Mỹ" -> ("Thôn 2", "xã Gio Mỹ")."""
     village, commune = "", ""
+    key = search_key(address)
+    if len(key) == len(address):  # one key character per character: cut at the same places
+        cuts = [m.start() for m in _UNIT_INSIDE.finditer(key)]
+        for cut in reversed(cuts):
+            address = f"{address[:cut]},{address[cut:]}"
     parts = [p.strip() for p in re.split(r"[,;\-–]", address) if p.strip()]
     for part in parts:
         key = search_key(part)

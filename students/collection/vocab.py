@@ -139,7 +139,14 @@ def all_phrases(text: str, table: tuple[tuple[str, str], ...]) -> tuple[str, ...
     return tuple(found)
 
 
+_ABBREVIATION = re.compile(r"^([a-z]{1,2})\.(?=[a-z0-9])")
+
+
 def strip_prefix(key: str, prefixes: tuple[str, ...]) -> tuple[bool, str]:
+    """(True, the rest) when `key` starts with one of `prefixes`; "p.dong le" (no space
+    after the abbreviation) counts as "p. dong le"."""
+    if "." in key[:3]:
+        key = _ABBREVIATION.sub(r"\1. ", key)
     for prefix in prefixes:
         if key.startswith(prefix):
             return True, key[len(prefix) :].strip()

@@ -78,3 +78,22 @@ def test_it_keeps_names_clean(kind, ext, corpus_context):
             assert text == unicodedata.normalize("NFC", text)
             assert text == text.strip()
             assert "  " not in text
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_it_reads_a_csv_with_excels_sep_line(delimiter, tmp_path, corpus_context):
+    """Excel writes "sep=;" as the first line of some CSVs: a hint, not data."""
+    path = tmp_path / "ds.csv"
+    lines = [
+        f"sep={delimiter}",
+        delimiter.join(
+            ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Lớp", "Hộ nghèo", "Năm"]
+        ),
+        delimiter.join(["1", "Trần Thị Đào", "12/03/2013", "Nữ", "Kinh", "6B", "x", "2025"]),
+    ]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    result = file_parse(path=path, name=path.name, context=corpus_context)
+    (row,) = result.rows
+    assert row.row == 3
+    assert row.is_valid, row.errors
+    assert row.values["full_name"] == "Trần Thị Đào"

@@ -46,7 +46,7 @@ def _parse(today=dt.date(2025, 11, 1), header=CANONICAL, **cells):
     context = RowContext(
         today=today,
         ethnicities=ETHNICITIES,
-        communes={"gio my": 9000},
+        communes={"gio my": 9000, "dong le": 9001},
         grade_min=6,
         grade_max=9,
     )
@@ -212,6 +212,38 @@ def test_it_refuses_a_name_with_digits():
     _only_error(_parse(Họ_và_tên="Nguyễn Văn An 2"), "B (Họ và tên)", "không hợp lệ")
 
 
+def test_it_refuses_another_difficulty_without_words():
+    _only_error(_parse(Hộ_nghèo="", Hoàn_cảnh_khác="x"), "Q (Hoàn cảnh khác)", "Chưa mô tả")
+
+
+@pytest.mark.parametrize(
+    ("other", "situation", "description"),
+    [
+        ("x (cha bị bệnh nặng)", "", "cha bị bệnh nặng"),
+        ("Nhà bị lũ cuốn (năm 2020)", "", "Nhà bị lũ cuốn (năm 2020)"),
+        ("x", "Cha bị bệnh nặng, mẹ làm thuê", "Cha bị bệnh nặng, mẹ làm thuê"),
+    ],
+)
+def test_it_reads_another_difficulty(other, situation, description):
+    parsed = _parse(Hộ_nghèo="", Hoàn_cảnh_khác=other, Hoàn_cảnh_cụ_thể=situation)
+    assert parsed.is_valid, _errors(parsed)
+    assert parsed.circumstances == [{"kind": "other", "description": description}]
+
+
+@pytest.mark.parametrize(
+    ("written", "wishes", "note"),
+    [
+        ("Học bổng, xe đạp", ["scholarship", "bicycle"], ""),
+        ("Quần áo, cặp sách", ["clothes"], ""),
+        ("Sách vở, đồ dùng học tập", ["books"], ""),
+        ("Sửa lại nhà", [], "Sửa lại nhà"),
+    ],
+)
+def test_it_reads_wishes(written, wishes, note):
+    values = _parse(Nguyện_vọng=written).values
+    assert (values["wishes"], values["wishes_note"]) == (wishes, note)
+
+
 def test_it_refuses_a_row_with_no_circumstance():
     _only_error(_parse(Hộ_nghèo="", Năm_xác_nhận_hộ_nghèo_cận_nghèo=""), "", "chưa thuộc diện nào")
 
@@ -255,7 +287,11 @@ def test_it_warns_of_a_commune_it_does_not_know():
         ("Thôn 2, xã Gio Mỹ", "Thôn 2", 9000),
         ("Thôn 2, Xã Gio Mỹ, huyện Gio Linh, tỉnh Quảng Trị", "Thôn 2", 9000),
         ("Thôn 2 - Gio Mỹ", "Thôn 2", 9000),
-        ("Khối phố 3, P. Đông Lễ, TP Đông Hà", "Khối phố 3", None),
+        ("Khối phố 3, P. Đông Lễ, TP Đông Hà", "Khối phố 3", 9001),
+        ("Khối phố 3, P.Đông Lễ", "Khối phố 3", 9001),
+        ("Thôn 2 xã Gio Mỹ", "Thôn 2", 9000),
+        ("Thôn 2 X.Gio Mỹ huyện Gio Linh", "Thôn 2", 9000),
+        ("Thôn Xuân Phường", "Thôn Xuân Phường", None),
     ],
 )
 def test_it_splits_an_address(address, village, commune_id):
