@@ -85,7 +85,8 @@ def _merged_columns(merged, row_index: int, first_row_offset: int) -> dict[int, 
     return cols
 
 
-def _is_numbering_row(row: list) -> bool:
+def is_numbering_row(row: list) -> bool:
+    """A row of column numbers: "(1) (2) (3) ..." or 1 2 3 ..."""
     cells = [_cell_text(c) for c in row if _cell_text(c)]
     return len(cells) >= 3 and all(_NUMBERING.match(c) for c in cells)
 
@@ -127,7 +128,7 @@ def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderM
         pairs = [("", cell) for cell in main]
         data_start = best_index + 1
 
-    if data_start < len(rows) and _is_numbering_row(rows[data_start]):
+    if data_start < len(rows) and is_numbering_row(rows[data_start]):
         data_start += 1
 
     header = HeaderMap(data_start=data_start, columns={}, labels={})

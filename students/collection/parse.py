@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from students.collection.columns import HEADER_OF
+from khuyenhoc.text import search_key
+from students.collection.columns import HEADER_OF, SYNONYM_OF, header_key
 from students.collection.files import (
     FileRejected,
     cell_filled,
@@ -16,7 +17,7 @@ from students.collection.files import (
     row_filled,
     sheet_read,
 )
-from students.collection.header import HeaderMap, column_letter, header_find
+from students.collection.header import HeaderMap, column_letter, header_find, is_numbering_row
 from students.collection.rows import Issue, ParsedRow, RowContext, RowParser, is_footer
 
 # Without these a row cannot become a student.
@@ -120,6 +121,8 @@ def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> 
                 continue
         elif is_footer(row):
             break
+        elif _repeated_header(name, row):
+            continue
         for i in unlabelled:
             if i < len(row) and cell_filled(row[i]):
                 stray.add(i)
@@ -139,6 +142,17 @@ def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> 
         _("%(col)s (không có tiêu đề)") % {"col": column_letter(i)} for i in sorted(stray)
     ]
     return result
+
+
+def _repeated_header(name: str, row: list) -> bool:
+    """The header, or its row of column numbers, again inside the list (pasted between
+    classes, or kept from each printed page)."""
+    first = name.lstrip()[:1]
+    if first in "(0123456789":
+        return is_numbering_row(row)
+    if first in "HhTt" and search_key(name).startswith(("ho", "ten")):
+        return SYNONYM_OF.get(header_key(name)) == "full_name"
+    return False
 
 
 def _only_numbering(row: list, header: HeaderMap) -> bool:

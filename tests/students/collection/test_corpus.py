@@ -97,3 +97,26 @@ def test_it_reads_a_csv_with_excels_sep_line(delimiter, tmp_path, corpus_context
     assert row.row == 3
     assert row.is_valid, row.errors
     assert row.values["full_name"] == "Trần Thị Đào"
+
+
+def test_it_skips_the_header_repeated_inside_the_list(tmp_path, corpus_context):
+    """Lists pasted together class by class keep each one's header and numbers."""
+    header = "STT,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Lớp,Hộ nghèo,Năm xác nhận"
+    numbers = ",".join(f"({i})" for i in range(1, 9))
+    lines = [
+        header,
+        numbers,
+        "1,Trần Thị Đào,12/03/2013,Nữ,Kinh,6B,x,2025",
+        "",
+        "HỌ VÀ TÊN,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Lớp,Hộ nghèo,Năm xác nhận",
+        header,
+        numbers,
+        "1,Hồ Văn Hải,01/02/2012,Nam,Vân Kiều,7A,x,2025",
+    ]
+    path = tmp_path / "ds.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = file_parse(path=path, name=path.name, context=corpus_context)
+    assert [(r.row, r.values["full_name"], r.is_valid) for r in result.rows] == [
+        (3, "Trần Thị Đào", True),
+        (8, "Hồ Văn Hải", True),
+    ]
