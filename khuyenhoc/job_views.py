@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from khuyenhoc.access import get_for_user_or_404
 from khuyenhoc.models import Job
@@ -10,8 +10,12 @@ def job_detail(request, pk: int):
     """The job's progress bar; HTMX polls it until the job ends, then follows the
     job's result link. Only the job's owner may see it."""
     job = get_for_user_or_404(Job, request.user, pk=pk)
+    done_url = job.result.get("url") if job.state == Job.State.DONE else None
+    if done_url and not request.htmx:
+        # Finished before the page opened (always so when jobs run in-process).
+        return redirect(done_url)
     template = "jobs/_progress.html" if request.htmx else "jobs/job_detail.html"
     response = render(request, template, {"job": job})
-    if request.htmx and job.state == Job.State.DONE and job.result.get("url"):
-        response["HX-Redirect"] = job.result["url"]
+    if done_url:
+        response["HX-Redirect"] = done_url
     return response

@@ -55,3 +55,12 @@ def test_it_hides_internal_errors_behind_a_plain_message():
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert "ZeroDivision" not in job.error and "thử lại" in job.error
+
+
+def test_it_goes_straight_to_the_result_when_the_job_finished_already(client):
+    owner = UserFactory()
+    job = job_create(owner=owner, kind="export")
+    job_run(job_id=job.pk, work=lambda job: {"url": "/hoc-sinh/"})
+    client.force_login(owner)
+    response = client.get(f"/tac-vu/{job.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/hoc-sinh/"
