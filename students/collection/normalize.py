@@ -277,15 +277,15 @@ def household_year(value, *, today: dt.date) -> int | None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.year
-    if isinstance(value, (int, float)):
-        year = int(value)
-    else:
-        m = re.search(r"(19|20)\d{2}", str(value))
-        if not m:
-            raise ValueError(
-                _("Năm xác nhận “%(v)s” không đúng: ghi năm, ví dụ 2026.") % {"v": value}
-            )
-        year = int(m.group(0))
+    year = int(value) if isinstance(value, (int, float)) else _year_text(str(value))
     if not 2000 <= year <= today.year + 1:
         raise ValueError(_("Năm xác nhận %(y)s không hợp lệ.") % {"y": year})
     return year
+
+
+@lru_cache(maxsize=1024)
+def _year_text(value: str) -> int:
+    m = re.search(r"(19|20)\d{2}", value)
+    if not m:
+        raise ValueError(_("Năm xác nhận “%(v)s” không đúng: ghi năm, ví dụ 2026.") % {"v": value})
+    return int(m.group(0))

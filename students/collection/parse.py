@@ -8,7 +8,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from khuyenhoc.text import search_key
 from students.collection.columns import HEADER_OF, SYNONYM_OF, header_key
 from students.collection.files import (
     FileRejected,
@@ -18,7 +17,14 @@ from students.collection.files import (
     sheet_read,
 )
 from students.collection.header import HeaderMap, column_letter, header_find, is_numbering_row
-from students.collection.rows import Issue, ParsedRow, RowContext, RowParser, is_footer
+from students.collection.rows import (
+    Issue,
+    ParsedRow,
+    RowContext,
+    RowParser,
+    _row_key,
+    is_footer,
+)
 
 # Without these a row cannot become a student.
 REQUIRED = ("full_name", "birth", "class_name")
@@ -150,7 +156,7 @@ def _repeated_header(name: str, row: list) -> bool:
     first = name.lstrip()[:1]
     if first in "(0123456789":
         return is_numbering_row(row)
-    if first in "HhTt" and search_key(name).startswith(("ho", "ten")):
+    if first in "HhTt" and _row_key(name).startswith(("ho", "ten")):
         return SYNONYM_OF.get(header_key(name)) == "full_name"
     return False
 
