@@ -23,33 +23,10 @@ import time
 from pathlib import Path
 
 from bench.common import child, child_setup, django_setup, emit
+from students.collection.columns import CANONICAL_HEADERS
 
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/khuyenhoc-bench"))
-HEADER = [
-    "STT",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Dân tộc",
-    "Số định danh cá nhân",
-    "Mã học sinh",
-    "Lớp",
-    "Thôn/Khối phố",
-    "Xã/Phường",
-    "Khuyết tật",
-    "Mức độ khuyết tật",
-    "Mồ côi",
-    "Hộ nghèo",
-    "Hộ cận nghèo",
-    "Năm xác nhận hộ nghèo/cận nghèo",
-    "Hoàn cảnh khác",
-    "Họ tên cha/mẹ/người giám hộ",
-    "Quan hệ",
-    "Số điện thoại",
-    "Hoàn cảnh cụ thể",
-    "Nguyện vọng",
-    "Ghi chú",
-]
+HEADER = CANONICAL_HEADERS
 FAMILY = ["Nguyễn", "Trần", "Lê", "Hồ", "Phan", "Võ", "Hoàng", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương"]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Công"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Diệu"]

@@ -122,6 +122,17 @@ def scope_for(user, action: str = VIEW, model=None) -> Scope:
     return cache[action]
 
 
+def scoped_by_school(queryset, user, action: str, school_field: str = "school"):
+    """`queryset` limited to rows whose school (reached through `school_field`) is in
+    the user's scope: the shared body of every school-scoped `for_user`."""
+    scope = scope_for(user, action, queryset.model)
+    if scope.everything:
+        return queryset
+    if scope.is_empty:
+        return queryset.none()
+    return queryset.filter(**{f"{school_field}_id__in": scope.school_ids_subquery()})
+
+
 def get_for_user_or_404(model, user, action: str = VIEW, **lookup):
     """Fetch one object for this user; anything outside their scope is a 404."""
     try:

@@ -81,14 +81,9 @@ class CollectionRound(models.Model):
 
 class SubmissionQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> SubmissionQuerySet:
-        from khuyenhoc.access import scope_for
+        from khuyenhoc.access import scoped_by_school
 
-        scope = scope_for(user, action, self.model)
-        if scope.everything:
-            return self
-        if scope.is_empty:
-            return self.none()
-        return self.filter(school_id__in=scope.school_ids_subquery())
+        return scoped_by_school(self, user, action)
 
 
 class Submission(models.Model):
@@ -173,14 +168,9 @@ class Submission(models.Model):
 
 class SubmissionRowQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> SubmissionRowQuerySet:
-        from khuyenhoc.access import scope_for
+        from khuyenhoc.access import scoped_by_school
 
-        scope = scope_for(user, action, self.model)
-        if scope.everything:
-            return self
-        if scope.is_empty:
-            return self.none()
-        return self.filter(submission__school_id__in=scope.school_ids_subquery())
+        return scoped_by_school(self, user, action, "submission__school")
 
 
 class SubmissionRow(models.Model):

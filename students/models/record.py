@@ -56,14 +56,9 @@ class Wish(models.TextChoices):
 
 class StudentQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> StudentQuerySet:
-        from khuyenhoc.access import scope_for
+        from khuyenhoc.access import scoped_by_school
 
-        scope = scope_for(user, action, self.model)
-        if scope.everything:
-            return self
-        if scope.is_empty:
-            return self.none()
-        return self.filter(school_id__in=scope.school_ids_subquery())
+        return scoped_by_school(self, user, action)
 
     def search(self, text: str) -> StudentQuerySet:
         from khuyenhoc.text import search_key
@@ -80,14 +75,9 @@ class StudentPartQuerySet(models.QuerySet):
     """Rows that belong to a student are visible exactly where the student is."""
 
     def for_user(self, user, action: str = "view"):
-        from khuyenhoc.access import scope_for
+        from khuyenhoc.access import scoped_by_school
 
-        scope = scope_for(user, action, self.model)
-        if scope.everything:
-            return self
-        if scope.is_empty:
-            return self.none()
-        return self.filter(student__school_id__in=scope.school_ids_subquery())
+        return scoped_by_school(self, user, action, "student__school")
 
 
 # History of every change, written by PostgreSQL triggers (django-pghistory), so bulk
