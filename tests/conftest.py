@@ -44,6 +44,21 @@ def media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True)
+def jobs_in_process(request):
+    """Jobs run in-process in tests, as in the demo, even when REDIS_URL points at a
+    broker (CI): no worker is running. Tests marked `redis` use the real worker."""
+    from khuyenhoc.celery import app
+
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def world(db) -> World:
     province = area_add(

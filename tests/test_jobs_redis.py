@@ -112,6 +112,7 @@ def test_it_recomputes_need_scores_in_a_real_worker(redis_url, world):
     assert world.student_gl.need_score == 0, "only the school asked for is recomputed"
 
 
+@pytest.mark.redis
 def test_it_runs_jobs_in_process_exactly_when_there_is_no_redis():
     assert settings.CELERY_TASK_ALWAYS_EAGER is not bool(settings.REDIS_URL)
     assert celery_app.conf.task_always_eager == settings.CELERY_TASK_ALWAYS_EAGER
