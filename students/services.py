@@ -27,20 +27,25 @@ def need_scores_recompute(
     """Set-based recompute of every need score (a poverty year goes stale as the
     calendar moves on, so this runs nightly). Returns the number of rows changed."""
     case_sql, params = need_score_sql(today or timezone.localdate())
-    where = ""
+    # With schools given, both the students and the circumstances summed are only
+    # theirs: an import recomputes one school, not the province.
+    school_filter, circumstance_join = "", ""
     if school_ids is not None:
-        where = "AND s.school_id = ANY(%s)"
-        params = [*params, list(school_ids)]
+        school_filter = "AND s.school_id = ANY(%s)"
+        circumstance_join = (
+            "JOIN students_student cs ON cs.id = c.student_id AND cs.school_id = ANY(%s)"
+        )
+        params = [*params, list(school_ids), list(school_ids)]
     sql = f"""
         UPDATE students_student s
            SET need_score = COALESCE(agg.score, 0)
           FROM students_student s2
           LEFT JOIN (
                 SELECT c.student_id, SUM({case_sql})::smallint AS score
-                  FROM students_circumstance c
+                  FROM students_circumstance c {circumstance_join}
               GROUP BY c.student_id
           ) agg ON agg.student_id = s2.id
-         WHERE s.id = s2.id {where}
+         WHERE s.id = s2.id {school_filter}
            AND s.need_score IS DISTINCT FROM COALESCE(agg.score, 0)
     """
     with connection.cursor() as cursor:

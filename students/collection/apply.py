@@ -118,8 +118,9 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
         new_ids=set(created_ids),
     )
 
-    done = [r[0] for r in rows if r[1] != SubmissionRow.Action.INVALID]
-    SubmissionRow.objects.filter(pk__in=done).update(applied=True)
+    SubmissionRow.objects.filter(submission=submission, applied=False).exclude(
+        action=SubmissionRow.Action.INVALID
+    ).update(applied=True)
     _link_new_rows(row_ids=[r[0] for r in new_rows], student_ids=created_ids)
     need_scores_recompute(school_ids=[submission.school_id])
 
@@ -239,7 +240,7 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
     """Circumstances the file adds or changes, and guardians, for created and changed
     students: bulk inserts plus a bulk update of changed details."""
     existing = related_current(student_ids={sid for sid, _ in rows if sid not in new_ids})
-    today = timezone.localdate()
+    today, now = timezone.localdate(), timezone.now()
     add_c, upd_c, add_g, upd_g = [], [], [], []
     for student_id, data in rows:
         have = existing.get(student_id, {})
@@ -251,7 +252,21 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
             old = have.get("circumstances", {}).get(kind)
             if old is None:
                 add_c.append(
-                    Circumstance(student_id=student_id, kind=kind, started_on=today, **fields)
+                    (
+                        student_id,
+                        kind,
+                        fields.get("disability_type", ""),
+                        fields.get("disability_level", ""),
+                        fields.get("orphan_label", ""),
+                        fields.get("orphan_legal"),
+                        fields.get("household_year"),
+                        fields.get("description", ""),
+                        False,
+                        "",
+                        "",
+                        today,
+                        now,
+                    )
                 )
             elif any(old.get(f) != v for f, v in fields.items()):
                 merged = {f: old[f] for f in _CIRCUMSTANCE_UPDATE}
@@ -261,13 +276,13 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
             old = have.get("guardians", {}).get(search_key(g["full_name"]))
             if old is None:
                 add_g.append(
-                    Guardian(
-                        student_id=student_id,
-                        full_name=g["full_name"],
-                        search_key=search_key(g["full_name"]),
-                        relation=g.get("relation") or "other",
-                        occupation=g.get("occupation", ""),
-                        phone=g.get("phone", ""),
+                    (
+                        student_id,
+                        g["full_name"],
+                        g.get("relation") or "other",
+                        g.get("occupation", ""),
+                        g.get("phone", ""),
+                        search_key(g["full_name"]),
                     )
                 )
             else:
@@ -282,7 +297,6 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
                             pk=old["pk"], **{**{f: old[f] for f in GUARDIAN_FIELDS}, **changed}
                         )
                     )
-    now = timezone.now()
     copy_rows(
         table="students_circumstance",
         columns=(
@@ -300,32 +314,12 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
             "started_on",
             "recorded_at",
         ),
-        rows=(
-            (
-                c.student_id,
-                c.kind,
-                c.disability_type,
-                c.disability_level,
-                c.orphan_label,
-                c.orphan_legal,
-                c.household_year,
-                c.description,
-                False,
-                "",
-                "",
-                c.started_on,
-                now,
-            )
-            for c in add_c
-        ),
+        rows=add_c,
     )
     copy_rows(
         table="students_guardian",
         columns=("student_id", "full_name", "relation", "occupation", "phone", "search_key"),
-        rows=(
-            (g.student_id, g.full_name, g.relation, g.occupation, g.phone, g.search_key)
-            for g in add_g
-        ),
+        rows=add_g,
     )
     if upd_c:
         Circumstance.objects.bulk_update(upd_c, list(_CIRCUMSTANCE_UPDATE), batch_size=_BATCH)
