@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pgtrigger
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -48,7 +49,9 @@ def need_scores_recompute(
          WHERE s.id = s2.id {school_filter}
            AND s.need_score IS DISTINCT FROM COALESCE(agg.score, 0)
     """
-    with connection.cursor() as cursor:
+    # need_score is not part of the history: skip the history trigger, which would
+    # otherwise compare every updated row for nothing.
+    with pgtrigger.ignore("students.Student:update_update"), connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
