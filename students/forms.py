@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from khuyenhoc.models import Area, School
 from students import selectors
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student, Wish
+from students.services import STUDENT_FIELDS
 from students.validation import phone_error, student_errors
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -101,29 +102,8 @@ class StudentForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "full_name",
-            "birth_date",
-            "birth_year",
-            "gender",
-            "ethnicity",
-            "personal_id",
-            "moet_code",
-            "school",
-            "grade",
-            "class_name",
-            "village",
-            "commune",
-            "address_text",
-            "specific_situation",
-            "wishes",
-            "wishes_note",
-            "status",
-            "guardian_consent_on",
-            "guardian_consent_by",
-            "child_consent_on",
-            "note",
-        ]
+        # The fields the student services accept: one list for the form and the writes.
+        fields = list(STUDENT_FIELDS)
         field_classes = {"school": SchoolField, "commune": CommuneField}
         widgets = {
             "specific_situation": forms.Textarea(attrs={"rows": 4}),
