@@ -23,7 +23,10 @@ def student_need_score_refresh(*, student: Student, today: dt.date | None = None
 
 @transaction.atomic
 def need_scores_recompute(
-    *, school_ids: list[int] | None = None, today: dt.date | None = None
+    *,
+    school_ids: list[int] | None = None,
+    student_ids: list[int] | None = None,
+    today: dt.date | None = None,
 ) -> int:
     """Set-based recompute of every need score (a poverty year goes stale as the
     calendar moves on, so this runs nightly). Returns the number of rows changed."""
@@ -37,6 +40,10 @@ def need_scores_recompute(
             "JOIN students_student cs ON cs.id = c.student_id AND cs.school_id = ANY(%s)"
         )
         params = [*params, list(school_ids), list(school_ids)]
+    elif student_ids is not None:
+        school_filter = "AND s.id = ANY(%s)"
+        circumstance_join = "WHERE c.student_id = ANY(%s)"
+        params = [*params, list(student_ids), list(student_ids)]
     sql = f"""
         UPDATE students_student s
            SET need_score = COALESCE(agg.score, 0)

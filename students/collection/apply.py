@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -26,6 +27,7 @@ from students.collection.staging import (
 )
 from students.history import history_source
 from students.models import Circumstance, Guardian, Status, Submission, SubmissionRow
+from students.scoring import need_score
 from students.services import need_scores_recompute
 
 _BATCH = 2000
@@ -122,7 +124,9 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
         action=SubmissionRow.Action.INVALID
     ).update(applied=True)
     _link_new_rows(row_ids=[r[0] for r in new_rows], student_ids=created_ids)
-    need_scores_recompute(school_ids=[submission.school_id])
+    # New students got their score when written; only changed ones need the recompute.
+    if changed_rows:
+        need_scores_recompute(student_ids=[r[2] for r in changed_rows])
 
     submission.state = Submission.State.SUBMITTED
     submission.confirmed_at = timezone.now()
@@ -163,11 +167,28 @@ _STUDENT_COPY = (
 )
 
 
+def _score(data: dict, today: dt.date) -> int:
+    """The need score of a new student from the circumstances the file gives."""
+    facts = [
+        SimpleNamespace(
+            kind=c["kind"],
+            disability_level=c.get("disability_level", ""),
+            orphan_label=c.get("orphan_label", ""),
+            orphan_legal=c.get("orphan_legal"),
+            household_year=c.get("household_year"),
+            confirmed=False,
+            ended_on=None,
+        )
+        for c in data.get("circumstances", [])
+    ]
+    return need_score(facts, today)
+
+
 def _students_create(*, submission: Submission, rows) -> list[int]:
     """COPY the new students in, with ids reserved first so their circumstances and
     guardians can follow in the same transaction."""
     ids = ids_reserve(table="students_student", count=len(rows))
-    now = timezone.now()
+    now, today = timezone.now(), timezone.localdate()
 
     def records():
         for student_id, (_pk, _action, _sid, data, _changes) in zip(ids, rows, strict=True):
@@ -193,7 +214,7 @@ def _students_create(*, submission: Submission, rows) -> list[int]:
                 v.get("wishes_note", ""),
                 v.get("note", ""),
                 Status.STUDYING,
-                0,
+                _score(data, today),
                 "",
                 now,
                 now,

@@ -264,3 +264,15 @@ def test_it_hands_the_file_back_with_the_error_cells_marked(tmp_path, world, sch
     assert "12 chữ số" in bad.comment.text
     assert "12 chữ số" in ws.cell(row=5, column=len(HEADER) + 1).value
     assert ws["B3"].value == "Lê Văn Tám" and ws["B3"].comment is None
+
+
+def test_it_scores_new_students_and_rescores_changed_ones(tmp_path, world, school_staff_gl):
+    submission_apply(submission=_stage(tmp_path, world, school_staff_gl), user=school_staff_gl)
+    assert Student.objects.get(full_name="Hồ Thị Hoa").need_score == 8  # severe disability
+    row = list(ROWS[1])
+    row[11], row[12] = "x", 2026  # now also a poor household
+    submission_apply(
+        submission=_stage(tmp_path, world, school_staff_gl, rows=[row], name="ds4.xlsx"),
+        user=school_staff_gl,
+    )
+    assert Student.objects.get(full_name="Hồ Thị Hoa").need_score == 8 + 6
