@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyenhoc.db import copy_rows, ids_reserve
+from khuyenhoc.db import copy_rows
 from khuyenhoc.jobs import JobError
 from khuyenhoc.text import search_key
 from students.collection.staging import (
@@ -27,7 +27,6 @@ from students.collection.staging import (
 )
 from students.history import history_source
 from students.models import Circumstance, Guardian, Status, Submission, SubmissionRow
-from students.scoring import need_score
 from students.services import need_scores_recompute
 
 _BATCH = 2000
@@ -99,31 +98,28 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state not in (Submission.State.READY, Submission.State.HAS_ERRORS):
         raise JobError(_("Danh sách này đã được xác nhận hoặc không còn chờ xác nhận."))
-    rows = list(
-        SubmissionRow.objects.filter(submission=submission, applied=False).values_list(
+    pending = SubmissionRow.objects.filter(submission=submission, applied=False)
+    counts = dict(
+        pending.values("action").annotate(n=Count("id")).values_list("action", "n").order_by()
+    )
+    result = ApplyResult(
+        unchanged=counts.get(SubmissionRow.Action.UNCHANGED, 0),
+        skipped_errors=counts.get(SubmissionRow.Action.INVALID, 0),
+    )
+    if counts.get(SubmissionRow.Action.NEW):
+        result.created = _students_create(submission=submission)
+    # Changed students are few in a school's yearly list: they are compared in Python.
+    changed_rows = list(
+        pending.filter(action=SubmissionRow.Action.CHANGED).values_list(
             "pk", "action", "student_id", "data", "changes"
         )
     )
-    result = ApplyResult()
-    new_rows = [r for r in rows if r[1] == SubmissionRow.Action.NEW]
-    changed_rows = [r for r in rows if r[1] == SubmissionRow.Action.CHANGED]
-    result.unchanged = sum(1 for r in rows if r[1] == SubmissionRow.Action.UNCHANGED)
-    result.skipped_errors = sum(1 for r in rows if r[1] == SubmissionRow.Action.INVALID)
-
-    created_ids = _students_create(submission=submission, rows=new_rows)
-    result.created = len(created_ids)
     _students_update(rows=changed_rows)
     result.updated = len(changed_rows)
-    _related_write(
-        rows=[(sid, r[3]) for sid, r in zip(created_ids, new_rows, strict=True)]
-        + [(r[2], r[3]) for r in changed_rows],
-        new_ids=set(created_ids),
-    )
-
-    SubmissionRow.objects.filter(submission=submission, applied=False).exclude(
-        action=SubmissionRow.Action.INVALID
+    _related_write(rows=[(r[2], r[3]) for r in changed_rows], new_ids=set())
+    pending.filter(
+        action__in=(SubmissionRow.Action.CHANGED, SubmissionRow.Action.UNCHANGED)
     ).update(applied=True)
-    _link_new_rows(row_ids=[r[0] for r in new_rows], student_ids=created_ids)
     # New students got their score when written; only changed ones need the recompute.
     if changed_rows:
         need_scores_recompute(student_ids=[r[2] for r in changed_rows])
@@ -139,89 +135,80 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     return result
 
 
-_STUDENT_COPY = (
-    "id",
-    "full_name",
-    "search_key",
-    "birth_date",
-    "birth_year",
-    "gender",
-    "ethnicity_id",
-    "personal_id",
-    "moet_code",
-    "school_id",
-    "grade",
-    "class_name",
-    "commune_id",
-    "village",
-    "address_text",
-    "specific_situation",
-    "wishes",
-    "wishes_note",
-    "note",
-    "status",
-    "need_score",
-    "guardian_consent_by",
-    "created_at",
-    "updated_at",
-)
+# New students are written from the staged rows inside PostgreSQL: ids are drawn for the
+# rows first, then students, circumstances and guardians are inserted by three
+# INSERT ... SELECT statements over the staged JSON (no round trip through Python).
+_NEW_ROWS = """
+CREATE TEMPORARY TABLE import_new ON COMMIT DROP AS
+SELECT r.id AS row_id, nextval(pg_get_serial_sequence('students_student', 'id')) AS student_id
+FROM students_submissionrow r
+WHERE r.submission_id = %(submission)s AND r.action = 'new' AND NOT r.applied;
+"""
+_NEW_STUDENTS = """
+INSERT INTO students_student (
+    id, full_name, search_key, birth_date, birth_year, gender, ethnicity_id, personal_id,
+    moet_code, school_id, grade, class_name, commune_id, village, address_text,
+    specific_situation, wishes, wishes_note, note, status, need_score, guardian_consent_by,
+    created_at, updated_at)
+SELECT n.student_id, v->>'full_name', v->>'search_key', (v->>'birth_date')::date,
+    (v->>'birth_year')::smallint, v->>'gender', (v->>'ethnicity_id')::bigint,
+    NULLIF(v->>'personal_id', ''), NULLIF(v->>'moet_code', ''), %(school)s,
+    (v->>'grade')::smallint, COALESCE(v->>'class_name', ''), (v->>'commune_id')::bigint,
+    COALESCE(v->>'village', ''), COALESCE(v->>'address_text', ''),
+    COALESCE(v->>'specific_situation', ''),
+    ARRAY(SELECT jsonb_array_elements_text(COALESCE(v->'wishes', '[]'::jsonb)))::varchar(20)[],
+    COALESCE(v->>'wishes_note', ''), COALESCE(v->>'note', ''), %(status)s,
+    COALESCE((r.data->>'need_score')::smallint, 0), '', %(now)s, %(now)s
+FROM import_new n
+JOIN students_submissionrow r ON r.id = n.row_id
+CROSS JOIN LATERAL (SELECT r.data->'values' AS v) x
+ORDER BY r.row_number
+"""
+_NEW_CIRCUMSTANCES = """
+INSERT INTO students_circumstance (
+    student_id, kind, disability_type, disability_level, orphan_label, orphan_legal,
+    household_year, description, confirmed, certificate_number, certificate_issuer,
+    started_on, recorded_at)
+SELECT n.student_id, c->>'kind', COALESCE(c->>'disability_type', ''),
+    COALESCE(c->>'disability_level', ''), COALESCE(c->>'orphan_label', ''),
+    (c->>'orphan_legal')::boolean, (c->>'household_year')::smallint,
+    COALESCE(c->>'description', ''), false, '', '', %(today)s, %(now)s
+FROM import_new n
+JOIN students_submissionrow r ON r.id = n.row_id
+CROSS JOIN LATERAL jsonb_array_elements(r.data->'circumstances') c
+"""
+_NEW_GUARDIANS = """
+INSERT INTO students_guardian (student_id, full_name, relation, occupation, phone, search_key)
+SELECT n.student_id, g->>'full_name', COALESCE(NULLIF(g->>'relation', ''), 'other'),
+    COALESCE(g->>'occupation', ''), COALESCE(g->>'phone', ''), COALESCE(g->>'search_key', '')
+FROM import_new n
+JOIN students_submissionrow r ON r.id = n.row_id
+CROSS JOIN LATERAL (SELECT r.data->'guardian' AS g) x
+WHERE COALESCE(g->>'full_name', '') <> ''
+"""
+_NEW_LINK = """
+UPDATE students_submissionrow r SET student_id = n.student_id, applied = true
+FROM import_new n WHERE r.id = n.row_id
+"""
 
 
-def _score(data: dict, today: dt.date) -> int:
-    """The need score of a new student from the circumstances the file gives."""
-    facts = [
-        SimpleNamespace(
-            kind=c["kind"],
-            disability_level=c.get("disability_level", ""),
-            orphan_label=c.get("orphan_label", ""),
-            orphan_legal=c.get("orphan_legal"),
-            household_year=c.get("household_year"),
-            confirmed=False,
-            ended_on=None,
-        )
-        for c in data.get("circumstances", [])
-    ]
-    return need_score(facts, today)
-
-
-def _students_create(*, submission: Submission, rows) -> list[int]:
-    """COPY the new students in, with ids reserved first so their circumstances and
-    guardians can follow in the same transaction."""
-    ids = ids_reserve(table="students_student", count=len(rows))
-    now, today = timezone.now(), timezone.localdate()
-
-    def records():
-        for student_id, (_pk, _action, _sid, data, _changes) in zip(ids, rows, strict=True):
-            v = data["values"]
-            yield (
-                student_id,
-                v["full_name"],
-                v["search_key"],
-                _value("birth_date", v.get("birth_date")),
-                v["birth_year"],
-                v["gender"],
-                v["ethnicity_id"],
-                v.get("personal_id") or None,
-                v.get("moet_code") or None,
-                submission.school_id,
-                v["grade"],
-                v.get("class_name", ""),
-                v.get("commune_id"),
-                v.get("village", ""),
-                v.get("address_text", ""),
-                v.get("specific_situation", ""),
-                v.get("wishes") or [],
-                v.get("wishes_note", ""),
-                v.get("note", ""),
-                Status.STUDYING,
-                _score(data, today),
-                "",
-                now,
-                now,
-            )
-
-    copy_rows(table="students_student", columns=_STUDENT_COPY, rows=records())
-    return ids
+def _students_create(*, submission: Submission) -> int:
+    params = {
+        "submission": submission.pk,
+        "school": submission.school_id,
+        "status": Status.STUDYING,
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_new")
+        cursor.execute(_NEW_ROWS, params)
+        cursor.execute(_NEW_STUDENTS, params)
+        created = cursor.rowcount
+        cursor.execute(_NEW_CIRCUMSTANCES, params)
+        cursor.execute(_NEW_GUARDIANS, params)
+        cursor.execute(_NEW_LINK, params)
+    return created
 
 
 def _students_update(*, rows) -> None:
@@ -230,6 +217,7 @@ def _students_update(*, rows) -> None:
         return
     columns = list(_UPDATE_COLUMNS)
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_student_update")
         cursor.execute(
             "CREATE TEMPORARY TABLE import_student_update (id bigint PRIMARY KEY, "
             + ", ".join(f"{c} {t}" for c, t in _UPDATE_COLUMNS.items())
@@ -346,14 +334,3 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
         Circumstance.objects.bulk_update(upd_c, list(_CIRCUMSTANCE_UPDATE), batch_size=_BATCH)
     if upd_g:
         Guardian.objects.bulk_update(upd_g, list(GUARDIAN_FIELDS), batch_size=_BATCH)
-
-
-def _link_new_rows(*, row_ids: list[int], student_ids: list[int]) -> None:
-    if not row_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE students_submissionrow r SET student_id = m.student_id"
-            " FROM unnest(%s::bigint[], %s::bigint[]) AS m(row_id, student_id) WHERE r.id = m.row_id",
-            [row_ids, student_ids],
-        )

@@ -60,6 +60,70 @@ class ParseResult:
 def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> ParseResult:
     """Read, map and check every row. Raises FileRejected for a file that cannot be
     read at all; problems with columns or rows are collected in the result."""
+    opened = file_open(path=path, name=name)
+    if not opened.result.file_errors:
+        opened.result.rows = list(opened.rows(context=context, progress=progress))
+    return opened.result
+
+
+@dataclass
+class OpenedFile:
+    """A checked file whose header is found: its rows are parsed lazily, so a caller can
+    stage them in chunks without holding every parsed row at once."""
+
+    result: ParseResult
+    sheet: object
+
+    def rows(self, *, context: RowContext, progress=None):
+        """Parsed rows, in file order. Columns with data but no header are added to
+        `result.unknown_columns` once the iteration ends."""
+        result, sheet, header = self.result, self.sheet, self.result.header
+        max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
+        parser = RowParser(header, context)
+        data = sheet.rows[header.data_start :]
+        total = len(data)
+        name_index = header.columns.get("full_name", 0)
+        unlabelled = [i for i in range(max(map(len, data), default=0)) if i not in header.labels]
+        stray: set[int] = set()
+        count = 0
+        for offset, row in enumerate(data):
+            name = row[name_index] if name_index < len(row) else None
+            if not (name.__class__ is str and name and not name.isspace()):
+                # No name: an empty or phantom row, a numbered empty line, or a footer.
+                if not row_filled(row):
+                    continue
+                if is_footer(row):
+                    break
+                if _only_numbering(row, header):
+                    continue
+            elif is_footer(row):
+                break
+            elif _repeated_header(name, row):
+                continue
+            for i in unlabelled:
+                if i < len(row) and cell_filled(row[i]):
+                    stray.add(i)
+            number = sheet.first_row + header.data_start + offset
+            if count >= max_rows:
+                raise FileRejected(
+                    _(
+                        "Tệp có hơn %(max)s dòng học sinh, vượt giới hạn một lần tải lên. Hãy chia thành nhiều tệp."
+                    )
+                    % {"max": f"{max_rows:,}".replace(",", ".")}
+                )
+            count += 1
+            yield parser.parse(row, number)
+            if progress is not None and offset % 2000 == 0:
+                progress(offset, total)
+        # Data under no header is listed too, never dropped silently.
+        result.unknown_columns += [
+            _("%(col)s (không có tiêu đề)") % {"col": column_letter(i)} for i in sorted(stray)
+        ]
+
+
+def file_open(*, path: Path, name: str) -> OpenedFile:
+    """Check the file, read its sheet and find the header. Raises FileRejected for a
+    file that cannot be read at all; missing columns are file errors in the result."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -105,49 +169,7 @@ def file_parse(*, path: Path, name: str, context: RowContext, progress=None) -> 
                 _("Thêm ít nhất một cột hoàn cảnh và đánh dấu x cho từng học sinh."),
             )
         )
-    if result.file_errors:
-        return result
-
-    max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
-    parser = RowParser(header, context)
-    data = sheet.rows[header.data_start :]
-    total = len(data)
-    name_index = header.columns.get("full_name", 0)
-    unlabelled = [i for i in range(max(map(len, data), default=0)) if i not in header.labels]
-    stray: set[int] = set()
-    for offset, row in enumerate(data):
-        name = row[name_index] if name_index < len(row) else None
-        if not (name.__class__ is str and name and not name.isspace()):
-            # No name: an empty or phantom row, a numbered empty line, or a footer.
-            if not row_filled(row):
-                continue
-            if is_footer(row):
-                break
-            if _only_numbering(row, header):
-                continue
-        elif is_footer(row):
-            break
-        elif _repeated_header(name, row):
-            continue
-        for i in unlabelled:
-            if i < len(row) and cell_filled(row[i]):
-                stray.add(i)
-        number = sheet.first_row + header.data_start + offset
-        if len(result.rows) >= max_rows:
-            raise FileRejected(
-                _(
-                    "Tệp có hơn %(max)s dòng học sinh, vượt giới hạn một lần tải lên. Hãy chia thành nhiều tệp."
-                )
-                % {"max": f"{max_rows:,}".replace(",", ".")}
-            )
-        result.rows.append(parser.parse(row, number))
-        if progress is not None and offset % 2000 == 0:
-            progress(offset, total)
-    # Data under no header is listed too, never dropped silently.
-    result.unknown_columns += [
-        _("%(col)s (không có tiêu đề)") % {"col": column_letter(i)} for i in sorted(stray)
-    ]
-    return result
+    return OpenedFile(result=result, sheet=sheet)
 
 
 def _repeated_header(name: str, row: list) -> bool:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
+from itertools import islice
 from pathlib import Path
+from types import SimpleNamespace
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +23,11 @@ from django.utils.translation import gettext as _
 from khuyenhoc.models import Area, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
-from students.collection.parse import ParseResult, file_parse
+from students.collection.parse import OpenedFile, file_open
 from students.collection.rows import Issue, ParsedRow, RowContext, ethnicity_keys
 from students.collection.vocab import COMMUNE_PREFIXES, strip_prefix
-from students.models import Ethnicity, Status, Student, Submission, SubmissionRow
+from students.models import Ethnicity, Status, Submission, SubmissionRow
+from students.scoring import need_score
 
 # Fields an import may set on a student. An empty cell never erases what the registry
 # already knows: schools leave blanks for "unknown", not for "delete".
@@ -78,10 +81,6 @@ def row_context(*, school: School, today: dt.date | None = None) -> RowContext:
     )
 
 
-def _student_values(student: Student) -> dict:
-    return {f: getattr(student, f) for f in STUDENT_FIELDS}
-
-
 def _jsonable(value):
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -89,26 +88,37 @@ def _jsonable(value):
 
 
 class Matcher:
-    """Finds the registry student for each parsed row, with three queries per file."""
+    """Finds the registry student for each parsed row of a chunk, with one query."""
+
+    _FIELDS = ("id", "school_id", "search_key", "birth_date", "birth_year", *STUDENT_FIELDS)
 
     def __init__(self, *, school: School, rows: list[ParsedRow]):
         self.school = school
-        ids = {r.values.get("personal_id") for r in rows} - {None, ""}
-        codes = {r.values.get("moet_code") for r in rows} - {None, ""}
-        fields = ["pk", "school_id", "search_key", "birth_date", "birth_year", *STUDENT_FIELDS]
+        ids = list({r.values.get("personal_id") for r in rows} - {None, ""})
+        codes = list({r.values.get("moet_code") for r in rows} - {None, ""})
+        keys = list({r.values.get("search_key") for r in rows} - {None, ""})
         self.by_id: dict[str, dict] = {}
         self.by_code: dict[str, dict] = {}
         self.by_name: dict[tuple, list[dict]] = defaultdict(list)
-        if ids:
-            for s in Student.objects.filter(personal_id__in=ids).values(*fields):
+        columns = ", ".join(f"s.{f}" for f in self._FIELDS)
+        with connection.cursor() as cursor:
+            # Arrays, not IN lists: a 20,000-row file would otherwise send 40,000
+            # parameters.
+            cursor.execute(
+                f"SELECT {columns} FROM students_student s"
+                " WHERE s.personal_id = ANY(%s) OR s.moet_code = ANY(%s)"
+                " OR (s.school_id = %s AND s.search_key = ANY(%s))",
+                [ids, codes, school.pk, keys],
+            )
+            found = [dict(zip(self._FIELDS, r, strict=True)) for r in cursor.fetchall()]
+        for s in found:
+            s["pk"] = s["id"]
+            if s["personal_id"]:
                 self.by_id[s["personal_id"]] = s
-        if codes:
-            for s in Student.objects.filter(moet_code__in=codes).values(*fields):
+            if s["moet_code"]:
                 self.by_code[s["moet_code"]] = s
-        self.school_students: dict[int, dict] = {}
-        for s in Student.objects.filter(school=school).values(*fields, "status"):
-            self.school_students[s["pk"]] = s
-            self.by_name[(s["search_key"], s["birth_year"])].append(s)
+            if s["school_id"] == school.pk:
+                self.by_name[(s["search_key"], s["birth_year"])].append(s)
 
     def match(self, row: ParsedRow) -> dict | None:
         v = row.values
@@ -212,22 +222,17 @@ def related_changes(row: ParsedRow, current: dict) -> dict:
 
 
 def submission_stage(*, submission: Submission, progress=None) -> Submission:
-    """Parse, match and stage a submission's file; set its counts and state."""
-    school = submission.school
+    """Parse, match and stage a submission's file; set its counts and state. A file
+    that cannot be read stages nothing and says why."""
     path = Path(submission.file.path)
     try:
-        result = file_parse(
-            path=path,
-            name=submission.original_name,
-            context=row_context(school=school),
-            progress=progress,
-        )
+        opened = file_open(path=path, name=submission.original_name)
+        with transaction.atomic():
+            _stage_rows(submission=submission, opened=opened, progress=progress)
     except FileRejected as exc:
         submission.state = Submission.State.FAILED
         submission.file_errors = [{"row": 0, "column": "", "message": str(exc), "fix": ""}]
         submission.save(update_fields=["state", "file_errors"])
-        return submission
-    _stage_rows(submission=submission, result=result)
     return submission
 
 
@@ -235,116 +240,232 @@ def _issue(i: Issue) -> dict:
     return {"row": i.row, "column": i.column, "message": i.message, "fix": i.fix}
 
 
-def _stage_rows(*, submission: Submission, result: ParseResult) -> None:
-    matcher = Matcher(school=submission.school, rows=result.rows)
-    staged: list[tuple] = []
-    counts = defaultdict(int)
-    matched_ids: set[int] = set()
-    seen_keys: dict[str, int] = {}
-    pending: list[tuple] = []
-    school_names: dict[int, str] = {}
-    for row in result.rows:
-        current = matcher.match(row) if not row.errors else None
-        if current is not None and current["school_id"] != submission.school_id:
-            if current["school_id"] not in school_names:
-                school_names[current["school_id"]] = (
-                    School.objects.filter(pk=current["school_id"])
-                    .values_list("name", flat=True)
-                    .first()
-                )
-            other = school_names[current["school_id"]]
-            row.errors.append(
-                Issue(
-                    row.row,
-                    "",
-                    _("Số định danh/mã học sinh này đang thuộc một học sinh của %(s)s.")
-                    % {"s": other},
-                    _(
-                        "Nếu học sinh đã chuyển đến trường mình, đề nghị hội huyện ghi nhận chuyển trường trước."
-                    ),
-                )
-            )
-            current = None
-        identity = row.values.get("personal_id") or row.values.get("moet_code")
-        if identity:
-            if identity in seen_keys:
-                row.errors.append(
-                    Issue(
-                        row.row,
-                        "",
-                        _("Trùng số định danh/mã học sinh với dòng %(r)s.")
-                        % {"r": seen_keys[identity]},
-                        _("Mỗi học sinh chỉ ghi một dòng; xoá dòng trùng."),
-                    )
-                )
-            else:
-                seen_keys[identity] = row.row
-        if row.errors:
-            action, changes, student_id = SubmissionRow.Action.INVALID, {}, None
-        elif current is None:
-            action, changes, student_id = SubmissionRow.Action.NEW, {}, None
-        else:
-            # Decided once the circumstances and guardians are compared, below.
-            action, changes, student_id = None, row_changes(row, current), current["pk"]
-            matched_ids.add(student_id)
-        pending.append((row, action, student_id, changes))
+# Rows are parsed, matched and written in chunks: memory stays flat however long the
+# file is, and each chunk costs a handful of queries.
+_CHUNK = 5000
+_COPY_SQL = (
+    "COPY students_submissionrow (submission_id, row_number, data, errors, warnings, action,"
+    " student_id, changes, applied) FROM STDIN"
+)
 
-    related = related_current(student_ids=matched_ids)
-    for row, action, student_id, changes in pending:
-        if action is None:
-            changes.update(related_changes(row, related.get(student_id, {})))
-            action = SubmissionRow.Action.CHANGED if changes else SubmissionRow.Action.UNCHANGED
-        counts[action] += 1
-        if row.warnings:
-            counts["warning"] += 1
-        data = {
-            "values": {k: _jsonable(v) for k, v in row.values.items()},
-            "circumstances": row.circumstances,
-            "guardian": row.guardian,
-        }
-        staged.append(
-            (
-                submission.pk,
+
+def _copy_text(raw: bytes) -> bytes:
+    """JSON as a field of COPY's text format: JSON escapes newlines and tabs itself,
+    only backslashes need doubling."""
+    return raw.replace(b"\\", b"\\\\")
+
+
+class _Stager:
+    def __init__(self, *, submission: Submission):
+        self.submission = submission
+        self.school = submission.school
+        self.today = timezone.localdate()
+        self.counts: dict = defaultdict(int)
+        self.matched_ids: set[int] = set()
+        self.seen_keys: dict[str, int] = {}
+        self.school_names: dict[int, str] = {}
+        self.new_keys: dict[tuple, list[int]] = defaultdict(list)
+        self.scores: dict[tuple, int] = {}
+        self.total = 0
+
+    def chunk(self, rows: list[ParsedRow]) -> None:
+        matcher = Matcher(school=self.school, rows=[r for r in rows if not r.errors])
+        pending = []
+        matched: set[int] = set()
+        for row in rows:
+            current = matcher.match(row) if not row.errors else None
+            if current is not None and current["school_id"] != self.school.pk:
+                self._other_school(row, current)
+                current = None
+            identity = row.values.get("personal_id") or row.values.get("moet_code")
+            if identity:
+                if identity in self.seen_keys:
+                    row.errors.append(
+                        Issue(
+                            row.row,
+                            "",
+                            _("Trùng số định danh/mã học sinh với dòng %(r)s.")
+                            % {"r": self.seen_keys[identity]},
+                            _("Mỗi học sinh chỉ ghi một dòng; xoá dòng trùng."),
+                        )
+                    )
+                else:
+                    self.seen_keys[identity] = row.row
+            if row.errors:
+                pending.append((row, SubmissionRow.Action.INVALID, None, {}))
+            elif current is None:
+                pending.append((row, SubmissionRow.Action.NEW, None, {}))
+                self.new_keys[(row.values["search_key"], row.values["birth_year"])].append(row.row)
+            else:
+                # Decided once the circumstances and guardians are compared, below.
+                pending.append((row, None, current["pk"], row_changes(row, current)))
+                matched.add(current["pk"])
+        self.matched_ids |= matched
+        related = related_current(student_ids=matched)
+        out = bytearray()
+        pk = str(self.submission.pk).encode()
+        for row, action, student_id, changes in pending:
+            if action is None:
+                changes.update(related_changes(row, related.get(student_id, {})))
+                action = SubmissionRow.Action.CHANGED if changes else SubmissionRow.Action.UNCHANGED
+            self.counts[action] += 1
+            if row.warnings:
+                self.counts["warning"] += 1
+            guardian = row.guardian
+            if guardian and guardian.get("full_name"):
+                guardian["search_key"] = search_key(guardian["full_name"])
+            data = {
+                "values": row.values,
+                "circumstances": row.circumstances,
+                "guardian": guardian,
+            }
+            if action == SubmissionRow.Action.NEW:
+                data["need_score"] = self._score(row.circumstances)
+            out += b"\t".join(
+                (
+                    pk,
+                    str(row.row).encode(),
+                    _copy_text(orjson.dumps(data)),
+                    _copy_text(orjson.dumps([_issue(i) for i in row.errors])),
+                    _copy_text(orjson.dumps([_issue(i) for i in row.warnings])),
+                    action.encode(),
+                    str(student_id).encode() if student_id else b"\\N",
+                    _copy_text(orjson.dumps(changes)),
+                    b"f",
+                )
+            )
+            out += b"\n"
+        self.total += len(rows)
+        with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
+            copy.write(out)
+
+    def _other_school(self, row: ParsedRow, current: dict) -> None:
+        if current["school_id"] not in self.school_names:
+            self.school_names[current["school_id"]] = (
+                School.objects.filter(pk=current["school_id"])
+                .values_list("name", flat=True)
+                .first()
+            )
+        row.errors.append(
+            Issue(
                 row.row,
-                json.dumps(data, ensure_ascii=False),
-                json.dumps([_issue(i) for i in row.errors], ensure_ascii=False),
-                json.dumps([_issue(i) for i in row.warnings], ensure_ascii=False),
-                action,
-                student_id,
-                json.dumps(changes, ensure_ascii=False),
-                False,
+                "",
+                _("Số định danh/mã học sinh này đang thuộc một học sinh của %(s)s.")
+                % {"s": self.school_names[current["school_id"]]},
+                _(
+                    "Nếu học sinh đã chuyển đến trường mình, đề nghị hội huyện ghi nhận chuyển trường trước."
+                ),
             )
         )
-    missing = [
-        s
-        for pk, s in matcher.school_students.items()
-        if pk not in matched_ids and s["status"] == Status.STUDYING
-    ]
-    with transaction.atomic():
-        SubmissionRow.objects.filter(submission=submission).delete()
-        connection.ensure_connection()
+
+    def _score(self, circumstances: list[dict]) -> int:
+        """The need score of a new student, from the circumstances the file gives (the
+        same few combinations repeat over a whole list)."""
+        key = tuple(tuple(sorted(c.items())) for c in circumstances)
+        score = self.scores.get(key)
+        if score is None:
+            facts = [
+                SimpleNamespace(
+                    kind=c["kind"],
+                    disability_level=c.get("disability_level", ""),
+                    orphan_label=c.get("orphan_label", ""),
+                    orphan_legal=c.get("orphan_legal"),
+                    household_year=c.get("household_year"),
+                    confirmed=False,
+                    ended_on=None,
+                )
+                for c in circumstances
+            ]
+            score = self.scores[key] = need_score(facts, self.today)
+        return score
+
+    def possible_duplicates(self) -> int:
+        """Warn on new rows whose name and birth match a student of another school: one
+        query for the whole file, one update of the rows concerned. Returns how many
+        rows got their first warning."""
+        if not self.new_keys:
+            return 0
+        keys, years = zip(*self.new_keys, strict=True)
         with connection.cursor() as cursor:
-            raw = cursor.cursor
-            with raw.copy(
-                "COPY students_submissionrow (submission_id, row_number, data, errors, warnings, action,"
-                " student_id, changes, applied) FROM STDIN"
-            ) as copy:
-                for record in staged:
-                    copy.write_row(record)
-        submission.file_errors = [_issue(i) for i in result.file_errors]
-        submission.unknown_columns = result.unknown_columns
-        submission.sheet_name = result.sheet_name
-        submission.rows_total = len(result.rows)
-        submission.rows_error = counts[SubmissionRow.Action.INVALID]
-        submission.rows_valid = submission.rows_total - submission.rows_error
-        submission.rows_warning = counts["warning"]
-        submission.new_count = counts[SubmissionRow.Action.NEW]
-        submission.changed_count = counts[SubmissionRow.Action.CHANGED]
-        submission.unchanged_count = counts[SubmissionRow.Action.UNCHANGED]
-        submission.missing_count = len(missing)
-        submission.state = (
-            Submission.State.HAS_ERRORS
-            if submission.rows_error or submission.file_errors
-            else Submission.State.READY
+            cursor.execute(
+                "SELECT s.search_key, s.birth_year, s.birth_date, s.full_name, sc.name"
+                " FROM students_student s"
+                " JOIN unnest(%s::varchar[], %s::int[]) AS k(key, year)"
+                " ON s.search_key = k.key AND s.birth_year = k.year"
+                " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
+                " WHERE s.school_id <> %s AND s.status = %s",
+                [list(keys), list(years), self.school.pk, Status.STUDYING],
+            )
+            found = cursor.fetchall()
+        if not found:
+            return 0
+        warnings: dict[int, list[dict]] = defaultdict(list)
+        for key, year, birth_date, full_name, school_name in found:
+            for number in self.new_keys[(key, year)]:
+                warnings[number].append(
+                    {
+                        "row": number,
+                        "column": "",
+                        "message": _(
+                            "Có thể trùng với học sinh %(n)s (sinh %(b)s) đang học ở %(s)s."
+                        )
+                        % {
+                            "n": full_name,
+                            "b": birth_date.strftime("%d/%m/%Y") if birth_date else year,
+                            "s": school_name,
+                        },
+                        "fix": _(
+                            "Nếu là cùng một em, đề nghị hội huyện ghi nhận chuyển trường thay vì thêm mới."
+                        ),
+                    }
+                )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE students_submissionrow r SET warnings = r.warnings || w.extra"
+                " FROM (SELECT * FROM unnest(%s::int[], %s::jsonb[]) AS u(row_number, extra)) w"
+                " WHERE r.submission_id = %s AND r.row_number = w.row_number"
+                " RETURNING r.warnings = w.extra",
+                [
+                    list(warnings),
+                    [orjson.dumps(w).decode() for w in warnings.values()],
+                    self.submission.pk,
+                ],
+            )
+            return sum(1 for (first,) in cursor.fetchall() if first)
+
+
+def _stage_rows(*, submission: Submission, opened: OpenedFile, progress=None) -> None:
+    result = opened.result
+    SubmissionRow.objects.filter(submission=submission).delete()
+    stager = _Stager(submission=submission)
+    if not result.file_errors:
+        context = row_context(school=submission.school, today=stager.today)
+        rows = opened.rows(context=context, progress=progress)
+        while chunk := list(islice(rows, _CHUNK)):
+            stager.chunk(chunk)
+        stager.counts["warning"] += stager.possible_duplicates()
+    counts = stager.counts
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
+            " AND NOT (id = ANY(%s))",
+            [submission.school_id, Status.STUDYING, list(stager.matched_ids)],
         )
-        submission.save()
+        missing = cursor.fetchone()[0]
+    submission.file_errors = [_issue(i) for i in result.file_errors]
+    submission.unknown_columns = result.unknown_columns
+    submission.sheet_name = result.sheet_name
+    submission.rows_total = stager.total
+    submission.rows_error = counts[SubmissionRow.Action.INVALID]
+    submission.rows_valid = submission.rows_total - submission.rows_error
+    submission.rows_warning = counts["warning"]
+    submission.new_count = counts[SubmissionRow.Action.NEW]
+    submission.changed_count = counts[SubmissionRow.Action.CHANGED]
+    submission.unchanged_count = counts[SubmissionRow.Action.UNCHANGED]
+    submission.missing_count = missing
+    submission.state = (
+        Submission.State.HAS_ERRORS
+        if submission.rows_error or submission.file_errors
+        else Submission.State.READY
+    )
+    submission.save()
