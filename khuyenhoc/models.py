@@ -303,3 +303,62 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class PersonalDataAccess(models.Model):
+    """One look at or export of students' personal data: who, when, what, how many.
+
+    Written by `khuyenhoc.audit.personal_data_access_log`; never changed afterwards
+    (Decree 13/2023/NĐ-CP: log who viewed or exported personal data).
+    """
+
+    class Action(models.TextChoices):
+        RECORD_VIEWED = "record_viewed", _("Xem hồ sơ học sinh")
+        LIST_EXPORTED = "list_exported", _("Xuất danh sách học sinh")
+        TEMPLATE_DOWNLOADED = "template_downloaded", _("Tải mẫu danh sách của trường")
+        ERROR_FILE_DOWNLOADED = "error_file_downloaded", _("Tải tệp đánh dấu lỗi")
+        ADMIN_EXPORT = "admin_export", _("Xuất dữ liệu từ trang quản trị")
+        COMMAND_EXPORT = "command_export", _("Xuất dữ liệu bằng lệnh quản trị")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người truy cập"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    action = models.CharField(_("hành động"), max_length=30, choices=Action.choices)
+    what = models.CharField(_("dữ liệu"), max_length=255)
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("trường"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("địa bàn"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    student_id = models.BigIntegerField(_("mã học sinh"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("số học sinh"), null=True, blank=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt truy cập dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu cá nhân")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["at"], name="pda_at"),
+            models.Index(fields=["user", "at"], name="pda_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.what}"

@@ -1,0 +1,78 @@
+"""The log of who viewed or exported students' personal data (Decree 13/2023/NĐ-CP).
+
+Call `personal_data_access_log` where personal data leaves the database for a person:
+a record page, a downloaded list, a command-line export. It costs one INSERT and never
+fails the request that calls it: a log row that cannot be written is reported to the
+error log, and the person still gets their page or file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+
+from django.db import DatabaseError, connection, transaction
+
+from khuyenhoc.models import Area, PersonalDataAccess, School
+
+logger = logging.getLogger(__name__)
+
+Action = PersonalDataAccess.Action
+
+_WHAT_MAX = PersonalDataAccess._meta.get_field("what").max_length
+
+
+def personal_data_access_log(
+    *,
+    user,
+    action: str,
+    what: str,
+    school: School | None = None,
+    area: Area | None = None,
+    rows: int | None = None,
+    student_id: int | None = None,
+    request=None,
+) -> PersonalDataAccess | None:
+    """Record one look at or export of personal data; return the row, or None when it
+    could not be written.
+
+    `what` says in a few words what was seen ("Trường THCS Gio Mỹ, 68 học sinh"); it
+    must not repeat the personal data itself. `user` may be None (a command run
+    without --user); an anonymous user counts as None.
+    """
+    entry = PersonalDataAccess(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        what=(what or "")[:_WHAT_MAX],
+        school=school,
+        area=area,
+        rows=rows if rows is None or rows >= 0 else None,
+        student_id=student_id,
+        ip_address=_client_ip(request),
+    )
+    try:
+        if connection.in_atomic_block:
+            # Inside someone's transaction: a failed INSERT must not poison it.
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        else:
+            entry.save(force_insert=True)
+    except DatabaseError:
+        logger.exception("personal data access not logged: %s %s", action, entry.what)
+        return None
+    return entry
+
+
+def _client_ip(request) -> str | None:
+    """The address the request came from, as the web server saw it.
+
+    REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
+    rewrites it, and a log that anyone can write into proves nothing.
+    """
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
