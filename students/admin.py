@@ -319,8 +319,8 @@ class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(SubmissionRow)
 class SubmissionRowAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("submission", "row_number", "action", "student", "applied")
-    list_filter = ("action", "applied")
+    list_display = ("submission", "row_number", "action", "student")
+    list_filter = ("action",)
     list_select_related = ("submission", "student")
     readonly_fields = (
         "submission",
@@ -331,7 +331,6 @@ class SubmissionRowAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "action",
         "student",
         "changes",
-        "applied",
     )
 
     def has_add_permission(self, request):

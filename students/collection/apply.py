@@ -98,7 +98,7 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state not in (Submission.State.READY, Submission.State.HAS_ERRORS):
         raise JobError(_("Danh sách này đã được xác nhận hoặc không còn chờ xác nhận."))
-    pending = SubmissionRow.objects.filter(submission=submission, applied=False)
+    pending = SubmissionRow.objects.filter(submission=submission)
     counts = dict(
         pending.values("action").annotate(n=Count("id")).values_list("action", "n").order_by()
     )
@@ -117,9 +117,6 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     _students_update(rows=changed_rows)
     result.updated = len(changed_rows)
     _related_write(rows=[(r[2], r[3]) for r in changed_rows], new_ids=set())
-    pending.filter(
-        action__in=(SubmissionRow.Action.CHANGED, SubmissionRow.Action.UNCHANGED)
-    ).update(applied=True)
     # New students got their score when written; only changed ones need the recompute.
     if changed_rows:
         need_scores_recompute(student_ids=[r[2] for r in changed_rows])
@@ -135,22 +132,16 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
     return result
 
 
-# New students are written from the staged rows inside PostgreSQL: ids are drawn for the
-# rows first, then students, circumstances and guardians are inserted by three
-# INSERT ... SELECT statements over the staged JSON (no round trip through Python).
-_NEW_ROWS = """
-CREATE TEMPORARY TABLE import_new ON COMMIT DROP AS
-SELECT r.id AS row_id, nextval(pg_get_serial_sequence('students_student', 'id')) AS student_id
-FROM students_submissionrow r
-WHERE r.submission_id = %(submission)s AND r.action = 'new' AND NOT r.applied;
-"""
+# New students are written from the staged rows inside PostgreSQL, with the ids staging
+# reserved: students, circumstances and guardians are three INSERT ... SELECT statements
+# over the staged JSON (no round trip through Python).
 _NEW_STUDENTS = """
 INSERT INTO students_student (
     id, full_name, search_key, birth_date, birth_year, gender, ethnicity_id, personal_id,
     moet_code, school_id, grade, class_name, commune_id, village, address_text,
     specific_situation, wishes, wishes_note, note, status, need_score, guardian_consent_by,
     created_at, updated_at)
-SELECT n.student_id, v->>'full_name', v->>'search_key', (v->>'birth_date')::date,
+SELECT r.student_id, v->>'full_name', v->>'search_key', (v->>'birth_date')::date,
     (v->>'birth_year')::smallint, v->>'gender', (v->>'ethnicity_id')::bigint,
     NULLIF(v->>'personal_id', ''), NULLIF(v->>'moet_code', ''), %(school)s,
     (v->>'grade')::smallint, COALESCE(v->>'class_name', ''), (v->>'commune_id')::bigint,
@@ -159,9 +150,9 @@ SELECT n.student_id, v->>'full_name', v->>'search_key', (v->>'birth_date')::date
     ARRAY(SELECT jsonb_array_elements_text(COALESCE(v->'wishes', '[]'::jsonb)))::varchar(20)[],
     COALESCE(v->>'wishes_note', ''), COALESCE(v->>'note', ''), %(status)s,
     COALESCE((r.data->>'need_score')::smallint, 0), '', %(now)s, %(now)s
-FROM import_new n
-JOIN students_submissionrow r ON r.id = n.row_id
+FROM students_submissionrow r
 CROSS JOIN LATERAL (SELECT r.data->'values' AS v) x
+WHERE r.submission_id = %(submission)s AND r.action = 'new'
 ORDER BY r.row_number
 """
 _NEW_CIRCUMSTANCES = """
@@ -169,26 +160,22 @@ INSERT INTO students_circumstance (
     student_id, kind, disability_type, disability_level, orphan_label, orphan_legal,
     household_year, description, confirmed, certificate_number, certificate_issuer,
     started_on, recorded_at)
-SELECT n.student_id, c->>'kind', COALESCE(c->>'disability_type', ''),
+SELECT r.student_id, c->>'kind', COALESCE(c->>'disability_type', ''),
     COALESCE(c->>'disability_level', ''), COALESCE(c->>'orphan_label', ''),
     (c->>'orphan_legal')::boolean, (c->>'household_year')::smallint,
     COALESCE(c->>'description', ''), false, '', '', %(today)s, %(now)s
-FROM import_new n
-JOIN students_submissionrow r ON r.id = n.row_id
+FROM students_submissionrow r
 CROSS JOIN LATERAL jsonb_array_elements(r.data->'circumstances') c
+WHERE r.submission_id = %(submission)s AND r.action = 'new'
 """
 _NEW_GUARDIANS = """
 INSERT INTO students_guardian (student_id, full_name, relation, occupation, phone, search_key)
-SELECT n.student_id, g->>'full_name', COALESCE(NULLIF(g->>'relation', ''), 'other'),
+SELECT r.student_id, g->>'full_name', COALESCE(NULLIF(g->>'relation', ''), 'other'),
     COALESCE(g->>'occupation', ''), COALESCE(g->>'phone', ''), COALESCE(g->>'search_key', '')
-FROM import_new n
-JOIN students_submissionrow r ON r.id = n.row_id
+FROM students_submissionrow r
 CROSS JOIN LATERAL (SELECT r.data->'guardian' AS g) x
-WHERE COALESCE(g->>'full_name', '') <> ''
-"""
-_NEW_LINK = """
-UPDATE students_submissionrow r SET student_id = n.student_id, applied = true
-FROM import_new n WHERE r.id = n.row_id
+WHERE r.submission_id = %(submission)s AND r.action = 'new'
+    AND COALESCE(g->>'full_name', '') <> ''
 """
 
 
@@ -201,13 +188,10 @@ def _students_create(*, submission: Submission) -> int:
         "today": timezone.localdate(),
     }
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_new")
-        cursor.execute(_NEW_ROWS, params)
         cursor.execute(_NEW_STUDENTS, params)
         created = cursor.rowcount
         cursor.execute(_NEW_CIRCUMSTANCES, params)
         cursor.execute(_NEW_GUARDIANS, params)
-        cursor.execute(_NEW_LINK, params)
     return created
 
 

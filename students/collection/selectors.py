@@ -302,7 +302,8 @@ CAP = 200
 class _Names:
     """Labels for the ids and codes staged rows hold, looked up once per page."""
 
-    def __init__(self, rows: list[SubmissionRow]):
+    def __init__(self, rows: list[SubmissionRow], *, confirmed: bool = False):
+        self.confirmed = confirmed
         ethnicity_ids, commune_ids = set(), set()
         for row in rows:
             values = row.data.get("values", {})
@@ -363,7 +364,10 @@ def _row_summary(row: SubmissionRow, names: _Names) -> dict:
         "name": values.get("full_name") or "—",
         "birth": birth,
         "class_name": values.get("class_name") or values.get("grade") or "—",
-        "student_id": row.student_id,
+        # A new row's student exists only once the list is confirmed.
+        "student_id": row.student_id
+        if row.action != SubmissionRow.Action.NEW or names.confirmed
+        else None,
         "circumstances": [c.get("kind") for c in row.data.get("circumstances", [])],
     }
 
@@ -382,7 +386,7 @@ def submission_review_data(*, user, submission: Submission) -> dict:
         .select_related("student")
         .order_by("row_number")[:CAP]
     )
-    names = _Names(new_rows + changed_rows)
+    names = _Names(new_rows + changed_rows, confirmed=submission.confirmed_at is not None)
     changed = []
     for row in changed_rows:
         summary = _row_summary(row, names)

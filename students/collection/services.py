@@ -121,8 +121,8 @@ def submission_review(
     submission.save(update_fields=["state", "reviewed_at", "reviewed_by", "review_comment"])
     if approve:
         touched = SubmissionRow.objects.filter(
-            submission=submission, applied=True, student__isnull=False
-        )
+            submission=submission, student__isnull=False
+        ).exclude(action=SubmissionRow.Action.INVALID)
         Student.objects.filter(pk__in=touched.values("student_id")).update(
             verified_at=now, verified_by=user
         )

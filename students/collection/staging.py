@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyenhoc.db import ids_reserve
 from khuyenhoc.models import Area, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
@@ -245,7 +246,7 @@ def _issue(i: Issue) -> dict:
 _CHUNK = 5000
 _COPY_SQL = (
     "COPY students_submissionrow (submission_id, row_number, data, errors, warnings, action,"
-    " student_id, changes, applied) FROM STDIN"
+    " student_id, changes) FROM STDIN"
 )
 
 
@@ -302,6 +303,14 @@ class _Stager:
                 matched.add(current["pk"])
         self.matched_ids |= matched
         related = related_current(student_ids=matched)
+        # New students get their ids now, so that confirming is three INSERTs with no
+        # round trip; ids of a list never confirmed are simply not used.
+        new_ids = iter(
+            ids_reserve(
+                table="students_student",
+                count=sum(1 for p in pending if p[1] == SubmissionRow.Action.NEW),
+            )
+        )
         out = bytearray()
         pk = str(self.submission.pk).encode()
         for row, action, student_id, changes in pending:
@@ -321,6 +330,7 @@ class _Stager:
             }
             if action == SubmissionRow.Action.NEW:
                 data["need_score"] = self._score(row.circumstances)
+                student_id = next(new_ids)
             out += b"\t".join(
                 (
                     pk,
@@ -331,7 +341,6 @@ class _Stager:
                     action.encode(),
                     str(student_id).encode() if student_id else b"\\N",
                     _copy_text(orjson.dumps(changes)),
-                    b"f",
                 )
             )
             out += b"\n"

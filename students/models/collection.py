@@ -189,11 +189,17 @@ class SubmissionRow(models.Model):
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
+    # For a new row, the id its student gets is drawn when the file is staged, before the
+    # student exists: no database constraint, so that confirming needs no round trip.
     student = models.ForeignKey(
-        "students.Student", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "students.Student",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     changes = models.JSONField(default=dict, blank=True)
-    applied = models.BooleanField(default=False)
 
     objects = SubmissionRowQuerySet.as_manager()
 
@@ -209,3 +215,9 @@ class SubmissionRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}:{self.row_number}"
+
+    @property
+    def applied(self) -> bool:
+        """Confirming a list writes all its valid rows at once; rows with errors wait for
+        a corrected upload."""
+        return self.action != self.Action.INVALID and self.submission.confirmed_at is not None
