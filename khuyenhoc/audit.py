@@ -63,6 +63,14 @@ def personal_data_access_log(
     return entry
 
 
+def students_what(where: str, count: int | None) -> str:
+    """ "Trường THCS Gio Mỹ, 1.234 học sinh": the usual `what` of a list."""
+    if count is None:
+        return where
+    grouped = f"{count:,}".replace(",", ".")
+    return f"{where}, {grouped} học sinh"
+
+
 def _client_ip(request) -> str | None:
     """The address the request came from, as the web server saw it.
 

@@ -73,6 +73,16 @@ def _sort_links(ordering: str) -> dict[str, dict]:
 @login_required
 def student_detail(request, pk: int):
     student = selectors.student_detail_get(user=request.user, pk=pk)
+    from khuyenhoc.audit import Action, personal_data_access_log
+
+    personal_data_access_log(
+        user=request.user,
+        action=Action.RECORD_VIEWED,
+        what=f"Hồ sơ học sinh số {student.pk}, {student.school.name}",
+        school=student.school,
+        student_id=student.pk,
+        request=request,
+    )
     today = timezone.localdate()
     circumstances = [
         {

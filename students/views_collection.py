@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyenhoc.audit import Action, personal_data_access_log, students_what
 from students.collection import selectors
 from students.collection.files import FileRejected
 from students.collection.services import (
@@ -132,12 +133,21 @@ def school_template(request, pk: int, school_pk: int):
         user=request.user, collection_round=collection_round, pk=school_pk
     )
     name = f"danh-sach-{school.moet_code}-{collection_round.school_year}.xlsx"
-    return _file_response(
+    response, count = _file_response(
         lambda path: school_template_write(
             school=school, school_year=collection_round.school_year, path=path
         ),
         name,
     )
+    personal_data_access_log(
+        user=request.user,
+        action=Action.TEMPLATE_DOWNLOADED,
+        what=students_what(school.name, count),
+        school=school,
+        rows=count,
+        request=request,
+    )
+    return response
 
 
 @login_required
@@ -256,21 +266,34 @@ def submission_errors_file(request, pk: int):
     ):
         raise Http404
     stem = Path(submission.original_name).stem or "danh-sach"
-    return _file_response(
+    response, _path = _file_response(
         lambda path: errors_workbook_write(submission=submission, path=path),
         f"{stem}-danh-dau-loi.xlsx",
     )
+    personal_data_access_log(
+        user=request.user,
+        action=Action.ERROR_FILE_DOWNLOADED,
+        what=students_what(
+            f"{submission.school.name}, tệp {submission.original_name}", submission.rows_total
+        ),
+        school=submission.school,
+        rows=submission.rows_total,
+        request=request,
+    )
+    return response
 
 
-def _file_response(write, name: str) -> FileResponse:
+def _file_response(write, name: str) -> tuple[FileResponse, object]:
     """Write a workbook to a temporary file and stream it; the file is unlinked at
-    once and disappears when the response closes it."""
+    once and disappears when the response closes it. Returns the response and what
+    `write` returned."""
     fd, tmp = tempfile.mkstemp(suffix=".xlsx")
     os.close(fd)
     path = Path(tmp)
     try:
-        write(path)
+        written = write(path)
         handle = path.open("rb")
     finally:
         path.unlink(missing_ok=True)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    return response, written
