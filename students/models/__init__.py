@@ -1,4 +1,5 @@
 from students.models.collection import CollectionRound, Submission, SubmissionRow
+from students.models.duplicates import DuplicatePair, DuplicatePairQuerySet
 from students.models.record import (
     AcademicResult,
     Circumstance,
@@ -17,6 +18,8 @@ __all__ = [
     "AcademicResult",
     "Circumstance",
     "CollectionRound",
+    "DuplicatePair",
+    "DuplicatePairQuerySet",
     "Ethnicity",
     "Gender",
     "Guardian",

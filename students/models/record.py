@@ -55,10 +55,20 @@ class Wish(models.TextChoices):
 
 
 class StudentQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = "view") -> StudentQuerySet:
+    def for_user(
+        self, user, action: str = "view", *, include_merged: bool = False
+    ) -> StudentQuerySet:
+        """Students in the user's scope. Records merged into another one (duplicates)
+        leave every list, search and count; pass include_merged=True to reach them
+        (their own page and history)."""
         from khuyenhoc.access import scoped_by_school
 
-        return scoped_by_school(self, user, action)
+        queryset = self if include_merged else self.current()
+        return scoped_by_school(queryset, user, action)
+
+    def current(self) -> StudentQuerySet:
+        """Not merged away into another record."""
+        return self.filter(merged_into__isnull=True)
 
     def search(self, text: str) -> StudentQuerySet:
         from khuyenhoc.text import search_key
@@ -160,6 +170,15 @@ class Student(models.Model):
         related_name="+",
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    # A duplicate merged into another record stays (with its history) but leaves lists.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("đã gộp vào"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
