@@ -13,6 +13,7 @@ from students.models.record import (
     StudentQuerySet,
     Wish,
 )
+from students.models.rollover import LevelLeaver, Rollover
 
 __all__ = [
     "AcademicResult",
@@ -23,6 +24,7 @@ __all__ = [
     "Ethnicity",
     "Gender",
     "Guardian",
+    "LevelLeaver",
     "Status",
     "StatusChange",
     "Student",
@@ -30,5 +32,6 @@ __all__ = [
     "StudentQuerySet",
     "Submission",
     "SubmissionRow",
+    "Rollover",
     "Wish",
 ]
