@@ -30,7 +30,7 @@ def django_setup() -> None:
         **connection.settings_dict.get("TEST", {}),
         "NAME": bench_name,
     }
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)
 
 
 def child(module: str, *args: str) -> tuple[dict, float]:
