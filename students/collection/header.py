@@ -15,6 +15,8 @@ from students.collection.columns import HEADER_OF, column_for, header_score
 
 _MAX_HEADER_SCAN = 40
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+# Longer than this, a cell above the header reads as a title, not a column group.
+_LABEL_MAX = 50
 
 
 @dataclass
@@ -111,10 +113,8 @@ def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderM
         candidates.append(
             (main, below, best_index + 2, _merged_columns(merged, best_index, offset))
         )
-    if (
-        above
-        and any(above)
-        and _looks_like_sub(above, main, _merged_columns(merged, best_index - 1, offset))
+    if _labels_row(above) and _looks_like_sub(
+        above, main, _merged_columns(merged, best_index - 1, offset)
     ):
         candidates.append(
             (above, main, best_index + 1, _merged_columns(merged, best_index - 1, offset))
@@ -157,6 +157,19 @@ def _names_columns(row: list, score: int) -> bool:
     return any(
         isinstance(cell, str) and column_for("", cell) == "full_name" for cell in row if cell
     )
+
+
+def _labels_row(row: list[str]) -> bool:
+    """Could this row be the top row of a two-row header? Its filled cells are mostly
+    short labels ("Đối tượng", "Phụ huynh"). A title line directly above a one-row
+    header is not: one cell, often merged across the whole table ("DANH SÁCH HỌC SINH
+    ..."), or a few long lines; taking it for a top header would prefix every column
+    with the title."""
+    filled = [cell for cell in row if cell]
+    if len(filled) < 2:
+        return False
+    short = sum(1 for cell in filled if len(cell) <= _LABEL_MAX and cell.count(" ") < 8)
+    return 2 * short > len(filled)
 
 
 def _looks_like_sub(top: list[str], sub: list[str], merged_cols: dict[int, int]) -> bool:
