@@ -1,0 +1,152 @@
+"""Detection: planted pairs of each kind are found with their reasons; namesakes,
+twins and other look-alikes are not; decisions stay decided."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from khuyenhoc.text import search_key
+from students.duplicates import THRESHOLD, duplicates_detect
+from students.models import DuplicatePair, Student
+from tests.factories import GuardianFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+R = DuplicatePair.Reason
+
+
+def student(world, name, *, school=None, commune=None, born=dt.date(2012, 9, 5), **kw):
+    kw.setdefault("birth_year", born.year if born else 2012)
+    return StudentFactory(
+        full_name=name,
+        search_key=search_key(name),
+        school=school or world.school_gl,
+        commune=commune or world.gio_my,
+        birth_date=born,
+        **kw,
+    )
+
+
+def with_father(s, name="Trần Văn Hùng"):
+    GuardianFactory(student=s, full_name=name, relation="father")
+    return s
+
+
+def pair_of(a, b):
+    low, high = sorted([a.pk, b.pk])
+    return DuplicatePair.objects.filter(student_a_id=low, student_b_id=high).first()
+
+
+def test_it_finds_a_name_written_without_diacritics(world):
+    a = with_father(student(world, "Trần Thị Thu Hà"))
+    b = with_father(student(world, "Tran Thi Thu Ha"), "Tran Van Hung")
+    result = duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair is not None and pair.state == DuplicatePair.State.PENDING
+    assert {R.SAME_NAME, R.SAME_BIRTH_DATE, R.SIMILAR_GUARDIAN, R.SAME_COMMUNE} <= set(pair.reasons)
+    assert pair.score >= THRESHOLD
+    assert result.found == 1 and result.new == 1
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Trần Thị Thu Hằg", "Trần Thị Thu Hănng", "Trầnn Thị Thu Hằng", "Trần Thị Tu Hằng"],
+)
+def test_it_finds_a_typo(world, typed):
+    a = with_father(student(world, "Trần Thị Thu Hằng"))
+    b = with_father(student(world, typed))
+    duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair is not None, typed
+    assert R.SIMILAR_NAME in pair.reasons
+
+
+def test_it_finds_day_and_month_swapped(world):
+    a = with_father(student(world, "Lê Văn Nam", born=dt.date(2012, 9, 5)))
+    b = with_father(student(world, "Lê Văn Nam", born=dt.date(2012, 5, 9)))
+    duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair is not None
+    assert R.SWAPPED_BIRTH_DATE in pair.reasons
+
+
+def test_it_finds_a_student_written_again_by_another_school_after_a_transfer(world):
+    a = with_father(student(world, "Hồ Thị Mai", status="transferred"))
+    b = with_father(student(world, "Hồ Thị Mai", school=world.school_dh, grade=7))
+    duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair is not None
+    assert R.SAME_SCHOOL not in pair.reasons
+
+
+def test_it_finds_a_record_with_only_the_year_of_birth(world):
+    a = with_father(student(world, "Phan Văn Lợi"))
+    b = with_father(student(world, "Phan Văn Lợi", born=None, birth_year=2012))
+    duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair is not None
+    assert R.SAME_BIRTH_YEAR in pair.reasons
+
+
+def test_it_leaves_namesakes_twins_and_other_children_alone(world):
+    # Namesakes: same name and birth date, other parents, other commune, other school.
+    with_father(student(world, "Nguyễn Văn Hùng", commune=world.phuong_1, school=world.school_dh))
+    with_father(student(world, "Nguyễn Văn Hùng"), "Lê Văn Tám")
+    # Twins: same family and middle name, date, parents, home; another given name.
+    with_father(student(world, "Võ Thị Lan", gender="female"), "Võ Văn Dũng")
+    with_father(student(world, "Võ Thị Mai", gender="female"), "Võ Văn Dũng")
+    # Same name and date but a girl and a boy.
+    with_father(student(world, "Lê Anh Thư", gender="female"), "Lê Văn Sáu")
+    with_father(student(world, "Lê Anh Thư", gender="male"), "Lê Văn Sáu")
+    # Two different personal IDs: two children.
+    with_father(student(world, "Đỗ Văn Tài", personal_id="045212000001"), "Đỗ Văn Hai")
+    with_father(student(world, "Đỗ Văn Tài", personal_id="045212000002"), "Đỗ Văn Hai")
+    # A year apart.
+    with_father(student(world, "Bùi Văn Khoa", born=dt.date(2012, 3, 3)), "Bùi Văn Ba")
+    with_father(student(world, "Bùi Văn Khoa", born=dt.date(2013, 3, 3)), "Bùi Văn Ba")
+    # An and Anh are two names, not a typo.
+    with_father(student(world, "Hồ Văn An"), "Hồ Văn Bốn")
+    with_father(student(world, "Hồ Văn Anh"), "Hồ Văn Bốn")
+    result = duplicates_detect()
+    assert result.found == 0
+    assert not DuplicatePair.objects.exists()
+
+
+def test_it_remembers_not_duplicates(world, provincial_staff):
+    from students.duplicates.services import duplicate_mark_distinct
+
+    a = with_father(student(world, "Trần Thị Thu Hà"))
+    b = with_father(student(world, "Tran Thi Thu Ha"))
+    duplicates_detect()
+    duplicate_mark_distinct(user=provincial_staff, pair=pair_of(a, b))
+    result = duplicates_detect()
+    pair = pair_of(a, b)
+    assert pair.state == DuplicatePair.State.NOT_DUPLICATE
+    assert pair.decided_by == provincial_staff
+    assert result.new == 0
+    assert not DuplicatePair.objects.filter(state=DuplicatePair.State.PENDING).exists()
+
+
+def test_it_drops_pending_pairs_no_longer_found_and_skips_merged_records(world):
+    a = with_father(student(world, "Trần Thị Thu Hà"))
+    b = with_father(student(world, "Tran Thi Thu Ha"))
+    c = with_father(student(world, "Trần Thị Thu Hà", school=world.school_dh, grade=7))
+    duplicates_detect()
+    assert DuplicatePair.objects.count() == 3
+    Student.objects.filter(pk=b.pk).update(
+        full_name="Nguyễn Văn Bảy", search_key="nguyen van bay", gender="male"
+    )
+    Student.objects.filter(pk=c.pk).update(merged_into=a)
+    result = duplicates_detect()
+    assert result.removed == 3
+    assert not DuplicatePair.objects.exists()
+
+
+def test_it_runs_as_a_command(world, capsys):
+    with_father(student(world, "Trần Thị Thu Hà"))
+    with_father(student(world, "Tran Thi Thu Ha"))
+    call_command("find_duplicates")
+    out = capsys.readouterr().out
+    assert "cặp có thể trùng: 1 (1 mới" in out
+    assert DuplicatePair.objects.count() == 1
