@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("hoc-sinh/trung/", include("students.urls_duplicates")),
     path("hoc-sinh/", include("students.urls")),
     path("thu-thap/", include("students.urls_collection")),
     path("tac-vu/<int:pk>/", job_views.job_detail, name="job-detail"),

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from students.duplicates.tasks import duplicates_detect_task  # noqa: F401  (registers the task)
 from students.services import need_scores_recompute
 
 
