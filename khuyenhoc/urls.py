@@ -14,6 +14,8 @@ urlpatterns = [
     path("hoc-sinh/trung/", include("students.urls_duplicates")),
     path("hoc-sinh/", include("students.urls")),
     path("thu-thap/", include("students.urls_collection")),
+    path("ket-qua-hoc-tap/", include("students.urls_results")),
+    path("dia-chi/", include("students.urls_addresses")),
     path("tac-vu/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("quan-tri/", admin.site.urls),
 ]
