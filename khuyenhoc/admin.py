@@ -11,6 +11,7 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from khuyenhoc.access import CHANGE
+from khuyenhoc.admin_import_export import ScopedImportExportMixin
 from khuyenhoc.admin_scoping import AdminOnlyMixin, ScopedAdminMixin
 from khuyenhoc.models import (
     Area,
@@ -22,14 +23,16 @@ from khuyenhoc.models import (
     SchoolGroupObjectPermission,
     SchoolUserObjectPermission,
 )
+from khuyenhoc.resources import AreaResource, SchoolResource
 from khuyenhoc.text import search_key
 
 _TREE_FIELDS = ("treebeard_position", "treebeard_ref_node")
 
 
 @admin.register(Area)
-class AreaAdmin(ScopedAdminMixin, TreeAdmin):
+class AreaAdmin(ScopedAdminMixin, ScopedImportExportMixin, TreeAdmin):
     form = movenodeform_factory(Area)
+    resource_classes = [AreaResource]
     list_display = ("name", "code", "kind", "valid_from", "valid_to")
     list_filter = ("kind",)
     search_fields = ("name", "code", "search_key")
@@ -99,7 +102,8 @@ class AreaSuccessionAdmin(AdminOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SchoolAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
+    resource_classes = [SchoolResource]
     list_display = ("name", "moet_code", "level", "grade_min", "grade_max", "commune", "is_active")
     list_filter = ("level", "is_active")
     list_select_related = ("commune",)

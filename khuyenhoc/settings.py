@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "guardian",
     "treebeard",
+    "import_export",
     "django_htmx",
     "pgtrigger",
     "pghistory",

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from khuyenhoc.admin_import_export import ScopedImportExportMixin
 from khuyenhoc.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, is_admin
 from khuyenhoc.text import clean_text, search_key
 from students.models import (
@@ -18,6 +19,7 @@ from students.models import (
     SubmissionRow,
     Wish,
 )
+from students.resources import StudentResource
 from students.services import (
     need_scores_recompute,
     student_need_score_refresh,
@@ -77,7 +79,9 @@ class StatusChangeInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
+    resource_classes = [StudentResource]
+    export_is_personal_data = True
     list_display = ("full_name", "birth", "school", "grade", "status", "need_score", "verified")
     list_filter = ("status", "grade", "gender")
     search_fields = ("search_key", "personal_id", "moet_code")
