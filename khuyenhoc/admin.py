@@ -196,3 +196,6 @@ class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from khuyenhoc import admin_audit  # noqa: E402, F401  (the personal data access log)

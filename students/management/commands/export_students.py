@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import getpass
 import time
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from khuyenhoc.audit import Action, personal_data_access_log, students_what
 from khuyenhoc.models import Area, School
 from students.collection.template import students_export_write
 from students.models import Status, Student
@@ -24,6 +26,13 @@ def area_for_code(code: str) -> Area:
     if not candidates:
         raise CommandError(f"Không có địa bàn mã {code!r}.")
     return max(candidates, key=lambda a: (a.has_schools, a.is_current, -a.depth))
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "?"
 
 
 class Command(BaseCommand):
@@ -57,6 +66,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có thư mục {path.parent}.")
 
         students = Student.objects.all()
+        person = None
         if user is not None:
             person = get_user_model().objects.filter(username=user, is_active=True).first()
             if person is None:
@@ -67,6 +77,7 @@ class Command(BaseCommand):
             unit = area_for_code(area)
             students = students.filter(school__commune__path__startswith=unit.path)
             title = f"{unit.name} (mã {unit.code})"
+            found = None
         else:
             found = (
                 School.objects.filter(moet_code=school.strip()).select_related("commune").first()
@@ -75,10 +86,21 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có trường mã {school!r}.")
             students = students.filter(school=found)
             title = f"{found.name} (mã {found.moet_code})"
+            unit = None
         if not options["all_statuses"]:
             students = students.filter(status=Status.STUDYING)
 
         count = students_export_write(queryset=students, path=path, title=title)
+        # Who ran it is not a Django user: the log names the --user, if any, the
+        # server account that ran the command and the file written.
+        personal_data_access_log(
+            user=person,
+            action=Action.COMMAND_EXPORT,
+            what=students_what(f"{title} → {path.name} (tài khoản {_os_user()})", count),
+            school=found,
+            area=unit,
+            rows=count,
+        )
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Đã xuất {count} học sinh của {title} vào {path} trong {seconds:.1f} giây"
