@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views
+from students import views, views_status
 
 app_name = "students"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     ),
     path("<int:pk>/phu-huynh/them/", views.guardian_edit, name="guardian_add"),
     path("<int:pk>/phu-huynh/<int:guardian_pk>/sua/", views.guardian_edit, name="guardian_edit"),
+    path("<int:pk>/tinh-trang/", views_status.status_change, name="status_change"),
+    path("len-lop/", views_status.rollover, name="rollover"),
+    path("het-cap/", views_status.leavers, name="leavers"),
+    path("het-cap/<int:leaver_pk>/hoc-tiep/", views_status.leaver_keep, name="leaver_keep"),
 ]

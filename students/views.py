@@ -72,9 +72,10 @@ def _sort_links(ordering: str) -> dict[str, dict]:
 
 @login_required
 def student_detail(request, pk: int):
-    student = selectors.student_detail_get(user=request.user, pk=pk)
     from khuyenhoc.audit import Action, personal_data_access_log
+    from students import selectors_record
 
+    student = selectors_record.student_record_get(user=request.user, pk=pk)
     personal_data_access_log(
         user=request.user,
         action=Action.RECORD_VIEWED,
@@ -94,13 +95,22 @@ def student_detail(request, pk: int):
         for c in student.circumstances.all()
     ]
     wish_labels = dict(student._meta.get_field("wishes").base_field.choices)
+    district, school_district = selectors_record.districts_of(
+        student.commune, student.school.commune
+    )
+    history, history_more = selectors_record.student_history(student=student)
+    can_change = selectors.user_can_change_student(user=request.user, student=student)
     context = {
         "student": student,
         "circumstances": circumstances,
         "wishes": [wish_labels.get(w, w) for w in student.wishes],
-        "district": student.commune.district() if student.commune_id else None,
-        "school_district": student.school.commune.district(),
-        "can_change": selectors.user_can_change_student(user=request.user, student=student),
+        "district": district,
+        "school_district": school_district,
+        "consent": selectors_record.consent_state(student, today),
+        "history": history,
+        "history_more": history_more,
+        "history_limit": selectors_record.HISTORY_LIMIT,
+        "can_change": can_change,
     }
     return render(request, "students/student_detail.html", context)
 

@@ -51,10 +51,11 @@ class Rollover(models.Model):
 
 class LevelLeaverQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view") -> LevelLeaverQuerySet:
-        """Visible exactly where the student is now."""
-        from khuyenhoc.access import scoped_by_school
+        """Visible (and changed) exactly where the student is: the student's scope and
+        the role's permission on students decide."""
+        from students.models import Student
 
-        return scoped_by_school(self, user, action, "student__school")
+        return self.filter(student__in=Student.objects.for_user(user, action).values("pk"))
 
 
 class LevelLeaver(models.Model):
