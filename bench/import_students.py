@@ -46,7 +46,8 @@ GIVEN_M = [
 ]
 GIVEN_F = ["Anh", "Chi", "Dung", "Hà", "Hoa", "Hường", "Lan", "Linh", "Mai", "Nhung", "Thảo", "Yến"]
 ETHNIC = ["Kinh"] * 8 + ["Vân Kiều", "Pa Cô"]
-COMMUNES = ["Gio Mỹ", "Gio Hải", "Gio Thành", "Gio Việt", "Gio Châu", "Gio An"]
+# Communes of the benchmark school's district, and one name a school might misspell.
+COMMUNES = ["Gio Mỹ", "Gio Hải", "Gio Quang", "Gio Mai", "Gio Sơn", "Gio An"] * 8 + ["Gio Myx"]
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:

@@ -115,6 +115,7 @@ class RowParser:
         self._vals: dict = {}
         self._ethnicity_cache: dict[str, int | None] = {}
         self._commune_cache: dict[str, int | None] = {}
+        self._unknown_communes: dict[str, tuple[str, str]] = {}
         self._current_years: dict[int, bool] = {}
         self._stale_words: dict[tuple[str, int], tuple[str, str]] = {}
         self._col_labels: dict[str, str] = {}
@@ -330,12 +331,14 @@ class RowParser:
         if commune_text:
             v["commune_id"] = self._commune(commune_text)
             if v["commune_id"] is None:
-                self.warn(
-                    out,
-                    "commune" if "commune" in self.cols else "address",
-                    _("Không tìm thấy xã/phường “%(v)s” trong địa bàn.") % {"v": commune_text},
-                    _("Kiểm tra tên xã/phường; cán bộ hội sẽ chọn lại nếu cần."),
-                )
+                # The same unknown name tends to repeat down a list: word it once.
+                words = self._unknown_communes.get(commune_text)
+                if words is None:
+                    words = self._unknown_communes[commune_text] = (
+                        _("Không tìm thấy xã/phường “%(v)s” trong địa bàn.") % {"v": commune_text},
+                        _("Kiểm tra tên xã/phường; cán bộ hội sẽ chọn lại nếu cần."),
+                    )
+                self.warn(out, "commune" if "commune" in self.cols else "address", *words)
 
     def _commune(self, text: str) -> int | None:
         if text not in self._commune_cache:

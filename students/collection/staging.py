@@ -103,13 +103,16 @@ class Matcher:
         self.by_name: dict[tuple, list[dict]] = defaultdict(list)
         columns = ", ".join(f"s.{f}" for f in self._FIELDS)
         with connection.cursor() as cursor:
-            # Arrays, not IN lists: a 20,000-row file would otherwise send 40,000
-            # parameters.
+            # Look-up lists travel as one JSON text each (adapting long arrays value by
+            # value is slow); each branch is a hashed semi-join on an index.
             cursor.execute(
-                f"SELECT {columns} FROM students_student s"
-                " WHERE s.personal_id = ANY(%s) OR s.moet_code = ANY(%s)"
-                " OR (s.school_id = %s AND s.search_key = ANY(%s))",
-                [ids, codes, school.pk, keys],
+                f"SELECT {columns} FROM students_student s WHERE s.personal_id IN"
+                " (SELECT jsonb_array_elements_text(%s::jsonb))"
+                f" UNION SELECT {columns} FROM students_student s WHERE s.moet_code IN"
+                " (SELECT jsonb_array_elements_text(%s::jsonb))"
+                f" UNION SELECT {columns} FROM students_student s WHERE s.school_id = %s"
+                " AND s.search_key IN (SELECT jsonb_array_elements_text(%s::jsonb))",
+                [_json(ids), _json(codes), school.pk, _json(keys)],
             )
             found = [dict(zip(self._FIELDS, r, strict=True)) for r in cursor.fetchall()]
         for s in found:
@@ -296,7 +299,9 @@ class _Stager:
                 pending.append((row, SubmissionRow.Action.INVALID, None, {}))
             elif current is None:
                 pending.append((row, SubmissionRow.Action.NEW, None, {}))
-                self.new_keys[(row.values["search_key"], row.values["birth_year"])].append(row.row)
+                v = row.values
+                birth = v["birth_date"].isoformat() if v.get("birth_date") else None
+                self.new_keys[(v["search_key"], birth, v["birth_year"])].append(row.row)
             else:
                 # Decided once the circumstances and guardians are compared, below.
                 pending.append((row, None, current["pk"], row_changes(row, current)))
@@ -389,58 +394,59 @@ class _Stager:
         return score
 
     def possible_duplicates(self) -> int:
-        """Warn on new rows whose name and birth match a student of another school: one
-        query for the whole file, one update of the rows concerned. Returns how many
-        rows got their first warning."""
+        """Warn on new rows whose name and birth match a student studying at another
+        school: one query for the whole file, one update of the rows concerned. A date
+        must match a date; a row with only a year matches students with only that year.
+        Returns how many rows got their first warning."""
         if not self.new_keys:
             return 0
-        keys, years = zip(*self.new_keys, strict=True)
+        keys = [{"key": k, "birth": d, "year": y} for k, d, y in self.new_keys]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT s.search_key, s.birth_year, s.birth_date, s.full_name, sc.name"
-                " FROM students_student s"
-                " JOIN unnest(%s::varchar[], %s::int[]) AS k(key, year)"
-                " ON s.search_key = k.key AND s.birth_year = k.year"
+                "SELECT k.key, k.birth, k.year, s.full_name, sc.name"
+                " FROM jsonb_to_recordset(%s::jsonb) AS k(key text, birth date, year int)"
+                " JOIN students_student s ON s.search_key = k.key AND s.birth_year = k.year"
+                " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
                 " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
                 " WHERE s.school_id <> %s AND s.status = %s",
-                [list(keys), list(years), self.school.pk, Status.STUDYING],
+                [_json(keys), self.school.pk, Status.STUDYING],
             )
             found = cursor.fetchall()
         if not found:
             return 0
+        message = _("Có thể trùng với học sinh %(n)s (sinh %(b)s) đang học ở %(s)s.")
+        fix = _("Nếu là cùng một em, đề nghị hội huyện ghi nhận chuyển trường thay vì thêm mới.")
         warnings: dict[int, list[dict]] = defaultdict(list)
-        for key, year, birth_date, full_name, school_name in found:
-            for number in self.new_keys[(key, year)]:
-                warnings[number].append(
-                    {
-                        "row": number,
-                        "column": "",
-                        "message": _(
-                            "Có thể trùng với học sinh %(n)s (sinh %(b)s) đang học ở %(s)s."
-                        )
-                        % {
-                            "n": full_name,
-                            "b": birth_date.strftime("%d/%m/%Y") if birth_date else year,
-                            "s": school_name,
-                        },
-                        "fix": _(
-                            "Nếu là cùng một em, đề nghị hội huyện ghi nhận chuyển trường thay vì thêm mới."
-                        ),
-                    }
-                )
+        for key, birth_date, year, full_name, school_name in found:
+            birth = birth_date.strftime("%d/%m/%Y") if birth_date else str(year)
+            for number in self.new_keys[
+                (key, birth_date.isoformat() if birth_date else None, year)
+            ]:
+                if len(warnings[number]) < 3:
+                    warnings[number].append(
+                        {
+                            "row": number,
+                            "column": "",
+                            "message": message % {"n": full_name, "b": birth, "s": school_name},
+                            "fix": fix,
+                        }
+                    )
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE students_submissionrow r SET warnings = r.warnings || w.extra"
-                " FROM (SELECT * FROM unnest(%s::int[], %s::jsonb[]) AS u(row_number, extra)) w"
+                " FROM jsonb_to_recordset(%s::jsonb) AS w(row_number int, extra jsonb)"
                 " WHERE r.submission_id = %s AND r.row_number = w.row_number"
                 " RETURNING r.warnings = w.extra",
                 [
-                    list(warnings),
-                    [orjson.dumps(w).decode() for w in warnings.values()],
+                    _json([{"row_number": n, "extra": w} for n, w in warnings.items()]),
                     self.submission.pk,
                 ],
             )
             return sum(1 for (first,) in cursor.fetchall() if first)
+
+
+def _json(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _stage_rows(*, submission: Submission, opened: OpenedFile, progress=None) -> None:
@@ -457,8 +463,8 @@ def _stage_rows(*, submission: Submission, opened: OpenedFile, progress=None) ->
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
-            " AND NOT (id = ANY(%s))",
-            [submission.school_id, Status.STUDYING, list(stager.matched_ids)],
+            " AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
+            [submission.school_id, Status.STUDYING, _json(list(stager.matched_ids))],
         )
         missing = cursor.fetchone()[0]
     submission.file_errors = [_issue(i) for i in result.file_errors]

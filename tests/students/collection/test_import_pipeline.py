@@ -15,6 +15,7 @@ from students.collection.apply import submission_apply
 from students.collection.services import submission_create, submission_review
 from students.collection.staging import submission_stage
 from students.models import Student, Submission, SubmissionRow
+from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +277,27 @@ def test_it_scores_new_students_and_rescores_changed_ones(tmp_path, world, schoo
         user=school_staff_gl,
     )
     assert Student.objects.get(full_name="Hồ Thị Hoa").need_score == 8 + 6
+
+
+def test_it_warns_of_a_possible_duplicate_studying_at_another_school(
+    tmp_path, world, school_staff_gl
+):
+    StudentFactory(
+        school=world.school_dh,
+        full_name="Le Van Tam",
+        birth_date=dt.date(2012, 9, 5),
+        birth_year=2012,
+    )
+    # Same name without the date: not enough to suspect a duplicate.
+    StudentFactory(school=world.school_dh, full_name="Hồ Thị Hoa", birth_date=dt.date(2013, 1, 2))
+    submission = _stage(tmp_path, world, school_staff_gl)
+    row = submission.rows.get(row_number=3)
+    assert row.action == SubmissionRow.Action.NEW
+    assert [w["message"] for w in row.warnings] == [
+        "Có thể trùng với học sinh Le Van Tam (sinh 05/09/2012) đang học ở Trường THCS Nguyễn Trãi."
+    ]
+    assert submission.rows.get(row_number=4).warnings == []
+    assert submission.rows_warning == 1
+    submission_apply(submission=submission, user=school_staff_gl)
+    # A warning does not stop the row: the district decides whether to merge.
+    assert Student.objects.filter(full_name="Lê Văn Tám", school=world.school_gl).exists()
