@@ -34,21 +34,24 @@ class FillResult:
 def region_roots(paths: Iterable[str]) -> set[str]:
     """The top-level areas related to `paths` through the 2025 successions: an old
     province, the new province that took it over, and the other old provinces merged
-    into it. One query."""
+    into it (Quảng Bình with Quảng Trị). Two small queries."""
     roots = {p[:_STEP] for p in paths if p}
-    if not roots:
-        return set()
-    q = Q(pk__in=[])
-    for root in roots:
-        q |= Q(old_area__path__startswith=root) | Q(new_area__path__startswith=root)
-    pairs = (
-        AreaSuccession.objects.filter(q)
-        .annotate(o=Substr("old_area__path", 1, _STEP), n=Substr("new_area__path", 1, _STEP))
-        .values_list("o", "n")
-        .distinct()
-    )
-    for old, new in pairs:
-        roots.update((old, new))
+    for _hop in range(2):
+        if not roots:
+            break
+        q = Q(pk__in=[])
+        for root in roots:
+            q |= Q(old_area__path__startswith=root) | Q(new_area__path__startswith=root)
+        pairs = (
+            AreaSuccession.objects.filter(q)
+            .annotate(o=Substr("old_area__path", 1, _STEP), n=Substr("new_area__path", 1, _STEP))
+            .values_list("o", "n")
+            .distinct()
+        )
+        found = {root for pair in pairs for root in pair}
+        if found <= roots:
+            break
+        roots |= found
     return roots
 
 

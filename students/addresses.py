@@ -69,13 +69,16 @@ _PREFIXES: tuple[tuple[str, str, str], ...] = (
 )
 _PREFIX_WORDS = "|".join(re.escape(p) for p, _k, _u in _PREFIXES)
 _PREFIX = re.compile(rf"^(?:({_PREFIX_WORDS})(?:\s*\.\s*|\s+)|([pxhqt])\s*\.\s*|(p)\s*(?=\d))(.+)$")
+_PREFIX_ONLY = re.compile(rf"^(?:{_PREFIX_WORDS}|[pxhqt])$")
 _SINGLE = {"p": (COMMUNE, "Phường"), "x": (COMMUNE, "Xã"), "h": (DISTRICT, "Huyện"),
            "q": (DISTRICT, "Quận"), "t": (PROVINCE, "Tỉnh")}  # fmt: skip
 _KIND_OF = {p: (k, u) for p, k, u in _PREFIXES}
 # Where a commune, district or province starts inside a part written without commas.
 _CUT = re.compile(
-    r" (?=(?:xa|phuong|thi tran|dac khu|tt|huyen|thanh pho|tp|thi xa|tx|tinh)[ .]|[pxh]\.|p\d)"
+    r"(?<!\bthi) (?=(?:xa|phuong|thi tran|dac khu|tt|huyen|thanh pho|tp|thi xa|tx|tinh)[ .]"
+    r"|[pxh]\.|p\d)"
 )
+_SEPARATORS = re.compile(r"[,;\n–]|\s-\s")
 _SPLIT = re.compile(r"\s*[,;\n–]\s*|\s+-\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NUMBER = re.compile(r"\b0+(\d)")
@@ -139,7 +142,15 @@ def address_parts(address: str) -> list[Part]:
         return []
     key = search_key(text)
     if len(key) == len(text):  # one key character per character: cut at the same places
-        for cut in reversed([m.start() for m in _CUT.finditer(key)]):
+        cuts = []
+        start = 0
+        for m in _CUT.finditer(key):
+            before = _SEPARATORS.split(key[start : m.start()])[-1].strip(" .")
+            # "Thôn Xa Re", "Bản Xa Bai": a village named like a unit word is no cut.
+            if before and not _PREFIX_ONLY.match(before):
+                cuts.append(m.start())
+                start = m.start()
+        for cut in reversed(cuts):
             text = f"{text[:cut]},{text[cut:]}"
     return [_prefixed(p) for p in _SPLIT.split(text) if p.strip(" .")]
 

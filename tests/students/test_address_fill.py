@@ -84,7 +84,7 @@ def test_it_fills_communes_from_addresses_with_a_few_set_based_queries(
     StudentFactory.create_batch(
         200, school=world.school_gl, address_text="Thôn 1, Gio Mỹ, Gio Linh"
     )
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         result = student_communes_fill(user=provincial_staff)
     assert (result.total, result.matched, result.ambiguous, result.unmatched) == (206, 204, 1, 1)
     found = communes(addressed)

@@ -154,3 +154,23 @@ def test_it_builds_the_lookup_with_two_queries(django_assert_num_queries):
     with django_assert_num_queries(0):
         for _ in range(100):
             built.match("Thôn 2, xã Gio Mỹ, h. Gio Linh")
+
+
+@pytest.mark.parametrize(
+    "address, parts",
+    [
+        ("Thôn Xa Re, xã Hướng Lộc", ["Thôn Xa Re", "xã Hướng Lộc"]),
+        ("Bản Xa Bai xã Lìa", ["Bản Xa Bai", "xã Lìa"]),
+        ("Khối phố 1, phường 2, thị xã Quảng Trị", ["Khối phố 1", "phường 2", "thị xã Quảng Trị"]),
+        ("kp3 p1 tp dong ha", ["kp3", "p1", "tp dong ha"]),
+    ],
+)
+def test_it_does_not_cut_inside_names_that_start_like_a_unit(address, parts):
+    assert [p.text for p in address_parts(address)] == parts
+
+
+def test_it_matches_villages_named_like_unit_words(lookup):
+    built, ids = lookup
+    found = built.match("Bản Xa Bai, xã Lìa, huyện Hướng Hóa")
+    assert found.status == MATCHED and found.village == "Bản Xa Bai"
+    assert built.match("Khối phố 1, phường 2, thị xã Quảng Trị").commune_id == old(ids, "19360")
