@@ -63,6 +63,15 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
 ]
 
+# History tables are append-only and read by object and by context: foreign keys copied
+# into events need no index of their own (each one slows every bulk import).
+import pghistory  # noqa: E402
+
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
+
+
 ROOT_URLCONF = "khuyenhoc.urls"
 WSGI_APPLICATION = "khuyenhoc.wsgi.application"
 
@@ -167,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# Reverse proxies in front of the app that append the client to X-Forwarded-For (1 for
+# Caddy in docker-compose): the personal data access log takes the client's address
+# from there. 0: REMOTE_ADDR, for a server that faces the clients itself.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -225,7 +225,12 @@ class Student(models.Model):
         return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
 
 
-@pghistory.track(exclude=["search_key"], level=pghistory.Statement)
+# Events keep one index besides object and context: the student, for the record's history.
+@pghistory.track(
+    exclude=["search_key"],
+    level=pghistory.Statement,
+    meta={"indexes": [models.Index(fields=["student"], name="guardianevent_student")]},
+)
 class Guardian(models.Model):
     class Relation(models.TextChoices):
         FATHER = "father", _("Cha")
@@ -265,7 +270,11 @@ class Guardian(models.Model):
         super().save(*args, **kwargs)
 
 
-@pghistory.track(exclude=["recorded_at"], level=pghistory.Statement)
+@pghistory.track(
+    exclude=["recorded_at"],
+    level=pghistory.Statement,
+    meta={"indexes": [models.Index(fields=["student"], name="circumstanceevent_student")]},
+)
 class Circumstance(models.Model):
     """One dated, evidenced reason a student qualifies."""
 
