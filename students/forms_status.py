@@ -29,7 +29,11 @@ class StatusChangeForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"),
         max_length=255,
-        required=False,
+        error_messages={
+            "required": _(
+                "Nhập lý do, ví dụ: gia đình chuyển nơi ở; theo quyết định của nhà trường."
+            )
+        },
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Ví dụ: gia đình chuyển nơi ở; số quyết định của nhà trường."),
     )

@@ -21,6 +21,7 @@ from pghistory.models import Events
 
 from khuyenhoc.access import VIEW
 from khuyenhoc.models import Area
+from students.history_baseline import BASELINE
 from students.models import Circumstance, Guardian, StatusChange, Student
 
 # How many change events the record page shows, newest first.
@@ -54,9 +55,11 @@ def districts_of(*areas: Area | None) -> list[Area | None]:
     prefixes = {
         a.path[: n * Area.steplen] for a in areas if a is not None for n in range(1, a.depth + 1)
     }
-    found = {
-        d.path: d for d in Area.objects.filter(path__in=prefixes, kind=Area.Kind.DISTRICT)
-    } if prefixes else {}
+    found = (
+        {d.path: d for d in Area.objects.filter(path__in=prefixes, kind=Area.Kind.DISTRICT)}
+        if prefixes
+        else {}
+    )
     result = []
     for area in areas:
         district = None
@@ -251,6 +254,9 @@ def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[li
     events = list(
         Events.objects.references(student)
         .filter(pgh_obj_model__in=[m._meta.label for m in _SUBJECTS])
+        # A baseline (students/history_baseline.py) is what the next change is compared
+        # with, not a change itself.
+        .exclude(pgh_label=BASELINE)
         .order_by("-pgh_created_at", "-pgh_id")[: limit + 1]
     )
     more = len(events) > limit

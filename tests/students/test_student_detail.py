@@ -144,3 +144,183 @@ def test_it_answers_404_in_the_site_layout(client, world, district_staff_dh, set
     body = response.content.decode()
     assert "Không tìm thấy trang" in body
     assert "Trần Thị Đào" not in body
+
+
+# --- record page: history, consent, support, query count ------------------------------
+
+
+def _history(body: str) -> str:
+    return body.split('id="lich-su"', 1)[1]
+
+
+def test_it_shows_who_changed_a_circumstance_from_the_form_old_and_new(
+    client, world, district_staff_dh
+):
+    circumstance = CircumstanceFactory(
+        student=world.student_dh, kind="poor", household_year=2025, certificate_number="12/HN"
+    )
+    client.force_login(district_staff_dh)
+    response = client.post(
+        reverse("students:circumstance_edit", args=[world.student_dh.pk, circumstance.pk]),
+        {
+            "kind": "poor",
+            "household_year": "2025",
+            "certificate_number": "45/HN-UBND",
+            "certificate_date": "03/02/2025",
+            "certificate_issuer": "UBND Phường 1",
+            "orphan_legal": "unknown",
+        },
+    )
+    assert response.status_code == 302
+    history = _history(client.get(url(world.student_dh)).content.decode())
+    assert "Biểu mẫu trên trang web" in history
+    assert district_staff_dh.username in history or "hoi_dongha" in history
+    assert "Hộ nghèo 2025" in history
+    assert "Số giấy xác nhận/chứng nhận" in history
+    assert "<del>12/HN</del>" in history
+    assert "<ins>45/HN-UBND</ins>" in history
+    assert "<ins>03/02/2025</ins>" in history
+    assert timezone.localtime().strftime("%d/%m/%Y") in history
+
+
+def test_it_shows_an_import_with_a_link_to_its_submission(client, world, district_staff_dh):
+    from students.history import history_source
+    from students.models import Student
+
+    school_gl = world.school_gl
+    with history_source(source="import", user=district_staff_dh, submission=12):
+        Student.objects.filter(pk=world.student_dh.pk).update(class_name="7B", village="Thôn Mới")
+    with history_source(source="command", command="import_students"):
+        Student.objects.filter(pk=world.student_dh.pk).update(grade=8)
+    with history_source(source="merge", user=district_staff_dh):
+        Student.objects.filter(pk=world.student_dh.pk).update(school=school_gl)
+        Student.objects.filter(pk=world.student_dh.pk).update(school=world.school_dh)
+    client.force_login(district_staff_dh)
+    history = _history(client.get(url(world.student_dh)).content.decode())
+    link = reverse("collection:submission", args=[12])
+    assert f'<a href="{link}">Nhập danh sách số 12</a>' in history
+    assert "<del>7A</del>" in history and "<ins>7B</ins>" in history
+    assert "<ins>Thôn Mới</ins>" in history
+    assert "Lệnh quản trị (import_students)" in history
+    assert "Gộp hồ sơ trùng" in history
+    # Foreign keys read as names, not ids.
+    assert "<ins>Trường THCS Gio Mỹ</ins>" in history
+    # Newest first.
+    assert history.index("Gộp hồ sơ trùng") < history.index("Nhập danh sách số 12")
+
+
+def test_it_shows_the_guardian_and_student_edits_of_the_form(client, world, district_staff_dh):
+    guardian = GuardianFactory(student=world.student_dh, full_name="Lê Văn Hùng", phone="")
+    client.force_login(district_staff_dh)
+    client.post(
+        reverse("students:guardian_edit", args=[world.student_dh.pk, guardian.pk]),
+        {"full_name": "Lê Văn Hùng", "relation": "father", "occupation": "", "phone": "0905123456"},
+    )
+    history = _history(client.get(url(world.student_dh)).content.decode())
+    assert "Phụ huynh: Lê Văn Hùng (Cha)" in history
+    assert "<del>(trống)</del>" in history and "<ins>0905123456</ins>" in history
+
+
+def test_it_hides_history_baselines_but_diffs_against_them(client, world, provincial_staff):
+    from students.history_baseline import history_baseline
+    from students.models import Student
+
+    # A row loaded without history (as seed_demo does) gets a baseline ...
+    Student.objects.filter(pk=world.student_dh.pk).update(village="Thôn 1")
+    world.student_dh.events.all().delete()
+    counts = history_baseline()
+    assert counts["student"] == 1
+    assert history_baseline()["student"] == 0
+    client.force_login(provincial_staff)
+    body = client.get(url(world.student_dh)).content.decode()
+    assert "Chưa có thay đổi nào" in body
+    # ... so the first change says what the old value was.
+    Student.objects.filter(pk=world.student_dh.pk).update(village="Thôn 2")
+    history = _history(client.get(url(world.student_dh)).content.decode())
+    assert "<del>Thôn 1</del>" in history and "<ins>Thôn 2</ins>" in history
+
+
+def test_it_flags_missing_consent_from_age_seven(client, world, provincial_staff):
+    from students.models import Student
+
+    Student.objects.filter(pk=world.student_dh.pk).update(
+        guardian_consent_on=None, child_consent_on=None
+    )
+    client.force_login(provincial_staff)
+    body = client.get(url(world.student_dh)).content.decode()
+    assert "Thiếu đồng ý xử lý dữ liệu" in body
+    assert "cần cả sự đồng ý của chính học sinh" in body
+    young = timezone.localdate().year - 5
+    Student.objects.filter(pk=world.student_dh.pk).update(
+        birth_date=None,
+        birth_year=young,
+        guardian_consent_on=dt.date(2025, 9, 5),
+        guardian_consent_by="Lê Thị Hoa",
+    )
+    body = client.get(url(world.student_dh)).content.decode()
+    assert "Thiếu đồng ý xử lý dữ liệu" not in body
+    assert "Chưa cần (dưới 7 tuổi)" in body
+
+
+def test_it_shows_the_support_section_with_an_honest_empty_state(client, world, leader):
+    client.force_login(leader)
+    body = client.get(url(world.student_dh)).content.decode()
+    assert "Hỗ trợ đã nhận theo năm học" in body
+    assert "khi việc phân bổ được ghi nhận" in body
+
+
+def test_it_shows_circumstance_evidence_dates_and_confirmation(client, world, provincial_staff):
+    CircumstanceFactory(
+        student=world.student_dh,
+        kind="other",
+        description="Nhà bị lũ cuốn",
+        confirmed=True,
+        started_on=dt.date(2024, 10, 1),
+        ended_on=dt.date(2025, 3, 1),
+    )
+    client.force_login(provincial_staff)
+    body = client.get(url(world.student_dh)).content.decode()
+    assert "cán bộ đã xác nhận" in body
+    assert "từ 01/10/2024" in body and "đến 01/03/2025" in body
+    assert "đã kết thúc" in body
+
+
+def test_it_reads_the_record_and_its_history_in_the_same_number_of_queries(
+    client, world, district_staff_dh, provincial_staff, django_assert_num_queries
+):
+    from students.history import history_source
+    from students.models import Student
+
+    def grow(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            CircumstanceFactory(student=world.student_dh, certificate_number=f"{i}/A")
+            GuardianFactory(student=world.student_dh, full_name=f"Người {i}")
+            AcademicResult.objects.create(student=world.student_dh, school_year=2000 + i)
+            StatusChange.objects.create(
+                student=world.student_dh,
+                status="studying",
+                changed_on=dt.date(2024, 9, 5),
+                reason=f"Lần {i}",
+                from_school=world.school_dh,
+                to_school=world.school_gl,
+                recorded_by=district_staff_dh,
+            )
+            with history_source(source="form", user=district_staff_dh):
+                Student.objects.filter(pk=world.student_dh.pk).update(
+                    class_name=f"7{i}", school=world.school_dh if i % 2 else world.school_gl
+                )
+
+    # One change of each kind (a school named in a diff costs one query for all of them).
+    grow(0, 1)
+    client.force_login(provincial_staff)
+    client.get(url(world.student_dh))  # warm the user's caches (session, roles)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url(world.student_dh)).status_code == 200
+    grow(1, 8)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url(world.student_dh))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="history-entry"') > 8
