@@ -84,6 +84,19 @@ class StatusChangeForm(forms.Form):
         self.can_transfer = StatusAction.TRANSFER in actions
         self.can_move = self.can_transfer or StatusAction.BACK_TO_STUDYING in actions
 
+    def clean(self):
+        cleaned = super().clean()
+        # Said here too so that it comes with the form's own messages; the service
+        # checks it again (with the scope and the grade) when the form is valid.
+        if (
+            cleaned.get("action") == StatusAction.TRANSFER
+            and not cleaned.get("to_school")
+            and not cleaned.get("out_of_province")
+            and "to_school" not in self.errors
+        ):
+            self.add_error("to_school", _("Chọn trường mới, hoặc đánh dấu “Chuyển ra ngoài tỉnh”."))
+        return cleaned
+
 
 class RolloverForm(forms.Form):
     school_year = forms.IntegerField(
