@@ -50,7 +50,7 @@ ETHNIC = ["Kinh"] * 8 + ["Vân Kiều", "Pa Cô"]
 COMMUNES = ["Gio Mỹ", "Gio Hải", "Gio Quang", "Gio Mai", "Gio Sơn", "Gio An"] * 8 + ["Gio Myx"]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
+def generate(path: Path, rows: int, seed: int = 7, first_id: int = 0) -> None:
     from openpyxl import Workbook
 
     rng = random.Random(seed)
@@ -76,8 +76,8 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
                 birth,
                 "Nữ" if female else "Nam",
                 rng.choice(ETHNIC),
-                f"045{i:09d}" if rng.random() < 0.7 else None,
-                f"45{i:08d}" if rng.random() < 0.8 else None,
+                f"045{first_id + i:09d}" if rng.random() < 0.7 else None,
+                f"45{first_id + i:08d}" if rng.random() < 0.8 else None,
                 f"{grade}{rng.choice('ABCD')}",
                 f"Thôn {rng.randint(1, 12)}",
                 rng.choice(COMMUNES),
@@ -235,7 +235,8 @@ def main() -> None:
     if not big.exists():
         generate(big, rows)
     if not small.exists():
-        generate(small, 5000, seed=11)
+        # Its own ids: the preview school's file must not collide with the big one.
+        generate(small, 5000, seed=11, first_id=5_000_000)
     print(
         f"Import benchmark: {rows:,} rows x {len(HEADER)} columns ({big.stat().st_size / 1e6:.1f} MB .xlsx)"
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import queue
+import threading
 from collections import defaultdict
 from itertools import islice
 from pathlib import Path
@@ -231,8 +233,7 @@ def submission_stage(*, submission: Submission, progress=None) -> Submission:
     path = Path(submission.file.path)
     try:
         opened = file_open(path=path, name=submission.original_name)
-        with transaction.atomic():
-            _stage_rows(submission=submission, opened=opened, progress=progress)
+        _stage_rows(submission=submission, opened=opened, progress=progress)
     except FileRejected as exc:
         submission.state = Submission.State.FAILED
         submission.file_errors = [{"row": 0, "column": "", "message": str(exc), "fix": ""}]
@@ -256,11 +257,89 @@ _COPY_SQL = (
 def _copy_text(raw: bytes) -> bytes:
     """JSON as a field of COPY's text format: JSON escapes newlines and tabs itself,
     only backslashes need doubling."""
-    return raw.replace(b"\\", b"\\\\")
+    return raw.replace(b"\\", b"\\\\") if b"\\" in raw else raw
+
+
+def _issues_text(issues: list[Issue]) -> bytes:
+    return _copy_text(orjson.dumps([_issue(i) for i in issues])) if issues else b"[]"
+
+
+_ACTION_TEXT = {a: a.value.encode() for a in SubmissionRow.Action}
+
+
+class _RowWriter:
+    """COPYs staged rows on a connection of its own, in a thread, so that PostgreSQL
+    stores one chunk while Python parses the next. Its transaction commits only when
+    the whole file is staged: a failure leaves nothing behind. Used for long files only:
+    it sees committed data, and a short file gains nothing from it."""
+
+    @classmethod
+    def open(cls, *, submission_id: int) -> _RowWriter | None:
+        """A writer, or None when the submission is not committed yet (a caller's
+        transaction, as in tests): its rows must then go through that transaction."""
+        import psycopg
+
+        params = connection.settings_dict
+        conn = psycopg.connect(
+            dbname=params["NAME"],
+            user=params["USER"] or None,
+            password=params["PASSWORD"] or None,
+            host=params["HOST"] or None,
+            port=params["PORT"] or None,
+        )
+        if conn.execute(
+            "SELECT 1 FROM students_submission WHERE id = %s", [submission_id]
+        ).fetchone():
+            return cls(conn=conn, submission_id=submission_id)
+        conn.close()
+        return None
+
+    def __init__(self, *, conn, submission_id: int):
+        self.conn = conn
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(submission_id,), daemon=True)
+        self.thread.start()
+
+    def _run(self, submission_id: int) -> None:
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM students_submissionrow WHERE submission_id = %s", [submission_id]
+                )
+                with cursor.copy(_COPY_SQL) as copy:
+                    while (block := self.queue.get()) is not None:
+                        copy.write(block)
+        except BaseException as exc:  # handed to the staging thread
+            self.error = exc
+            while self.queue.get() is not None:
+                pass
+
+    def write(self, block: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(block)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            self.conn.close()
+            raise self.error
+        self.conn.commit()
+        self.conn.close()
+
+    def abort(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        self.conn.rollback()
+        self.conn.close()
 
 
 class _Stager:
-    def __init__(self, *, submission: Submission):
+    def __init__(self, *, submission: Submission, writer: _RowWriter | None = None):
+        self.writer = writer
         self.submission = submission
         self.school = submission.school
         self.today = timezone.localdate()
@@ -341,17 +420,23 @@ class _Stager:
                     pk,
                     str(row.row).encode(),
                     _copy_text(orjson.dumps(data)),
-                    _copy_text(orjson.dumps([_issue(i) for i in row.errors])),
-                    _copy_text(orjson.dumps([_issue(i) for i in row.warnings])),
-                    action.encode(),
+                    _issues_text(row.errors),
+                    _issues_text(row.warnings),
+                    _ACTION_TEXT[action],
                     str(student_id).encode() if student_id else b"\\N",
-                    _copy_text(orjson.dumps(changes)),
+                    _copy_text(orjson.dumps(changes)) if changes else b"{}",
                 )
             )
             out += b"\n"
         self.total += len(rows)
+        self.write(bytes(out))
+
+    def write(self, block: bytes) -> None:
+        if self.writer is not None:
+            self.writer.write(block)
+            return
         with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
-            copy.write(out)
+            copy.write(block)
 
     def _other_school(self, row: ParsedRow, current: dict) -> None:
         if current["school_id"] not in self.school_names:
@@ -449,16 +534,42 @@ def _json(value) -> str:
     return orjson.dumps(value).decode()
 
 
+# Files longer than one chunk are staged through a writer thread (see _RowWriter).
+_THREADED_ROWS = _CHUNK
+
+
 def _stage_rows(*, submission: Submission, opened: OpenedFile, progress=None) -> None:
+    writer = None
+    if not opened.result.file_errors and len(opened.sheet.rows) > _THREADED_ROWS:
+        writer = _RowWriter.open(submission_id=submission.pk)
+    if writer is not None:
+        # The writer's transaction holds the rows; this connection stays in autocommit
+        # so that the job's progress shows while the file is read.
+        _stage(submission=submission, opened=opened, progress=progress, writer=writer)
+        return
+    with transaction.atomic():
+        SubmissionRow.objects.filter(submission=submission).delete()
+        _stage(submission=submission, opened=opened, progress=progress, writer=None)
+
+
+def _stage(
+    *, submission: Submission, opened: OpenedFile, progress, writer: _RowWriter | None
+) -> None:
     result = opened.result
-    SubmissionRow.objects.filter(submission=submission).delete()
-    stager = _Stager(submission=submission)
-    if not result.file_errors:
-        context = row_context(school=submission.school, today=stager.today)
-        rows = opened.rows(context=context, progress=progress)
-        while chunk := list(islice(rows, _CHUNK)):
-            stager.chunk(chunk)
-        stager.counts["warning"] += stager.possible_duplicates()
+    stager = _Stager(submission=submission, writer=writer)
+    try:
+        if not result.file_errors:
+            context = row_context(school=submission.school, today=stager.today)
+            rows = opened.rows(context=context, progress=progress)
+            while chunk := list(islice(rows, _CHUNK)):
+                stager.chunk(chunk)
+        if writer is not None:
+            writer.finish()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.abort()
+    stager.counts["warning"] += stager.possible_duplicates()
     counts = stager.counts
     with connection.cursor() as cursor:
         cursor.execute(

@@ -301,3 +301,51 @@ def test_it_warns_of_a_possible_duplicate_studying_at_another_school(
     submission_apply(submission=submission, user=school_staff_gl)
     # A warning does not stop the row: the district decides whether to merge.
     assert Student.objects.filter(full_name="Lê Văn Tám", school=world.school_gl).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_long_file_is_staged_by_the_writer_thread(tmp_path, world, school_staff_gl, monkeypatch):
+    from students.collection import staging
+
+    monkeypatch.setattr(staging, "_CHUNK", 1)
+    monkeypatch.setattr(staging, "_THREADED_ROWS", 1)
+    opened = []
+    real_open = staging._RowWriter.open
+    monkeypatch.setattr(
+        staging._RowWriter,
+        "open",
+        classmethod(lambda cls, **kw: opened.append(w := real_open(**kw)) or w),
+    )
+    submission = _stage(tmp_path, world, school_staff_gl)
+    assert opened and opened[0] is not None
+    assert (submission.rows_total, submission.rows_valid, submission.rows_error) == (3, 2, 1)
+    assert sorted(submission.rows.values_list("row_number", "action")) == [
+        (3, "new"),
+        (4, "new"),
+        (5, "invalid"),
+    ]
+    result = submission_apply(submission=submission, user=school_staff_gl)
+    assert result.created == 2
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_file_rejected_half_way_leaves_no_staged_rows(
+    tmp_path, world, school_staff_gl, monkeypatch, settings
+):
+    from students.collection import staging
+
+    monkeypatch.setattr(staging, "_CHUNK", 1)
+    monkeypatch.setattr(staging, "_THREADED_ROWS", 1)
+    settings.IMPORT_MAX_ROWS = 2
+    submission = _stage(tmp_path, world, school_staff_gl)
+    assert submission.state == Submission.State.FAILED
+    assert "vượt giới hạn" in submission.file_errors[0]["message"]
+    assert not SubmissionRow.objects.filter(submission=submission).exists()
+
+
+def test_backslashes_and_quotes_survive_staging(tmp_path, world, school_staff_gl):
+    rows = [list(ROWS[0])]
+    rows[0][7] = 'Thôn 2\\3 "Cồn"'
+    submission = _stage(tmp_path, world, school_staff_gl, rows=rows)
+    row = submission.rows.get(row_number=3)
+    assert row.data["values"]["village"] == 'Thôn 2\\3 "Cồn"'
