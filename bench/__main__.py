@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import import_students
+from bench import duplicates, import_students
 
 
 def main() -> int:
-    which = sys.argv[1:] or ["import"]
+    which = sys.argv[1:] or ["import", "duplicates"]
     if "import" in which:
         import_students.main()
+    if "duplicates" in which:
+        duplicates.main()
     return 0
 
 

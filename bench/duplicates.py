@@ -21,7 +21,7 @@ school; another given name).
 
 Run: `make bench` (or `python -m bench duplicates`). BENCH_DUP_STUDENTS sets the size
 (default 1,000,000 students in all, 1% planted duplicates); BENCH_DUP_SAMPLE the
-naive anchor's sample (default 20,000).
+naive anchor's sample (default 5,000).
 """
 
 from __future__ import annotations
@@ -346,7 +346,7 @@ def run_naive(sample: int) -> None:
 
 def main() -> None:
     total = int(os.environ.get("BENCH_DUP_STUDENTS", "1000000"))
-    sample = int(os.environ.get("BENCH_DUP_SAMPLE", "20000"))
+    sample = int(os.environ.get("BENCH_DUP_SAMPLE", "5000"))
     django_setup()
     seeded, wall = child("bench.duplicates", "seed", str(total))
     print(

@@ -6,17 +6,16 @@ record lacks them, or carries a wrong one. Detection therefore works on what sch
 type differently, and uses the identifiers as evidence against (two different personal
 IDs are two children).
 
-Blocking, so that 1,000,000 students are not 500 billion pairs: a pair is compared
-only when the two records share
+Blocking, so that 1,000,000 students are not 500 billion pairs; each block is one hash
+join on a 64-bit key. A pair is compared only when the two records share
   - the birth date, or the date with day and month swapped, and the given name or
-    everything before it (a typo touches one of the two), or
-  - the birth year, when one of them has only the year, and the whole name, or the
-    given name or everything before it together with the commune.
-Inside a block the names (search keys: no diacritics, lower case) must be the same,
-or at most two letters apart with a given name that is the same or one letter off
-(not for two-letter names: An and Anh are two names), or share the given name with a
-trigram similarity >= 0.6. Each surviving pair gets a score with its reasons; pairs
-scoring at least THRESHOLD are kept for review.
+    everything before it (a slip touches one of the two), or
+  - the birth year, when one of them has only the year, and a guardian's name with
+    the child's given name (or the rest of the name), or a rare name (at most four
+    children of that year).
+Names are search keys (no diacritics, lower case): the same, or one slip apart (one
+word differs by one letter, or by two swapped letters). Each pair then gets a score
+with its reasons; pairs scoring at least THRESHOLD wait for review.
 """
 
 from __future__ import annotations
@@ -31,60 +30,117 @@ from django.utils import timezone
 from students.models import DuplicatePair
 
 R = DuplicatePair.Reason
-_TEMP_TABLES = "dup_people, dup_candidates, dup_scored"
-THRESHOLD = 75
+_TEMP_TABLES = "dup_people, dup_guardian_keys, dup_name_counts, dup_guardian_counts, dup_candidates, dup_scored"
+# Name and birth date alone (70) are not enough: something local must agree.
+THRESHOLD = 71
 
-# Points: name 40 (same) or 20 + 20 x trigram similarity; birth date 30 (same), 22
-# (swapped), 12 (same year, one of them year only); guardians 20 (same) or 12
-# (similar); commune 10; school 5. Against: another gender -40, two different
-# personal IDs -40, two different MOET codes -20.
+# Points: name 40 (same) or 20 + 20 x trigram similarity (pg_trgm), less up to 20 for a
+# name many children of that year carry; birth date 30 (same), 25 (swapped), 8 (same
+# year, one of them year only); a guardian 20 (same name) or 15 (one slip), half for a
+# name many guardians carry; commune 10; school 10. Against: another gender -50, two
+# different personal IDs -50, two different MOET codes -20.
 _PEOPLE = """
 CREATE TEMP TABLE dup_people AS
-SELECT s.id,
-       s.search_key AS name,
-       substring(s.search_key from '[^ ]*$') AS given,
-       coalesce(substring(s.search_key from '^(.*) [^ ]*$'), '') AS rest,
-       s.birth_date AS born,
-       s.birth_year AS year,
-       CASE WHEN extract(day from s.birth_date) <= 12
-                 AND extract(day from s.birth_date) <> extract(month from s.birth_date)
-            THEN make_date(s.birth_year, extract(day from s.birth_date)::int,
-                           extract(month from s.birth_date)::int)
-       END AS swapped,
-       s.commune_id AS commune
-  FROM students_student s
- WHERE s.merged_into_id IS NULL
+SELECT id, name, given, rest, born, year, swapped, commune,
+       hashtextextended(given, born - date '2000-01-01') AS k_born_given,
+       hashtextextended(rest || left(given, 1), born - date '2000-01-01') AS k_born_rest,
+       hashtextextended(given, swapped - date '2000-01-01') AS k_swapped_given,
+       hashtextextended(rest || left(given, 1), swapped - date '2000-01-01') AS k_swapped_rest,
+       hashtextextended(name, year) AS k_year_name
+  FROM (SELECT *, left(name, greatest(length(name) - length(given) - 1, 0)) AS rest
+          FROM (SELECT s.id,
+                       s.search_key AS name,
+                       reverse(split_part(reverse(s.search_key), ' ', 1)) AS given,
+                       s.birth_date AS born,
+                       s.birth_year AS year,
+                       CASE WHEN extract(day from s.birth_date) <= 12
+                                 AND extract(day from s.birth_date)
+                                     <> extract(month from s.birth_date)
+                            THEN make_date(s.birth_year, extract(day from s.birth_date)::int,
+                                           extract(month from s.birth_date)::int)
+                       END AS swapped,
+                       s.commune_id AS commune
+                  FROM students_student s
+                 WHERE s.merged_into_id IS NULL) named) split
 """
-
-# One block: `join` says which rows meet, `birth` what their birth dates share.
-_NAMES_CLOSE = """
-    (a.name = b.name
-     OR (a.given = b.given AND similarity(a.name, b.name) >= 0.6)
-     OR (levenshtein(a.name, b.name) <= 2
-         AND (a.given = b.given
-              OR (length(a.given) >= 3 AND length(b.given) >= 3
-                  AND levenshtein(a.given, b.given) <= 1))))
+# A guardian's name with the child's birth year and given name (or the rest of the
+# name): how a record with only the year meets the other record of the same child.
+_GUARDIAN_KEYS = """
+CREATE TEMP TABLE dup_guardian_keys AS
+SELECT g.student_id AS id, p.born IS NULL AS year_only,
+       hashtextextended(g.search_key || '|' || p.given, p.year) AS k_given,
+       hashtextextended(g.search_key || '|' || p.rest || left(p.given, 1), p.year) AS k_rest
+  FROM students_guardian g
+  JOIN dup_people p ON p.id = g.student_id
+ WHERE g.search_key <> ''
 """
+# How many current students share a name and a birth year: two records of a rare
+# name are more telling than two "Nguyễn Thị Hương" of the same year.
+_NAME_COUNTS = """
+CREATE TEMP TABLE dup_name_counts AS
+SELECT name, year, count(*) AS n FROM dup_people GROUP BY name, year
+"""
+_GUARDIAN_COUNTS = """
+CREATE TEMP TABLE dup_guardian_counts AS
+SELECT search_key AS name, count(*) AS n FROM students_guardian GROUP BY search_key
+"""
+# One slip: the same number of words and one word differs, by one letter or by two
+# letters swapped (two edits, same letters, same length). Not a given name of one or
+# two letters: An and Anh are two names.
+_ONE_SLIP = """
+CREATE FUNCTION pg_temp.dup_one_slip(a text, b text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT count(*) = 1 AND coalesce(bool_and(ok), false)
+      FROM (SELECT (levenshtein(x, y) <= 1
+                    AND (i < cardinality(string_to_array(a, ' '))
+                         OR least(length(x), length(y)) >= 3))
+                   OR (length(x) = length(y) AND length(x) >= 3 AND translate(x, y, '') = ''
+                       AND levenshtein(x, y) = 2) AS ok
+              FROM unnest(string_to_array(a, ' '), string_to_array(b, ' '))
+                   WITH ORDINALITY AS w(x, y, i)
+             WHERE x IS DISTINCT FROM y) differing
+$$
+"""
+_NAMES_CLOSE = "(a.name = b.name OR (levenshtein(a.name, b.name) <= 2 AND pg_temp.dup_one_slip(a.name, b.name)))"
+# Each block: what the birth dates share, and which rows meet (a hash join on one key).
 _BLOCKS = [
-    ("same", "b.born = a.born AND b.given = a.given AND b.id > a.id"),
-    ("same", "b.born = a.born AND b.rest = a.rest AND b.given <> a.given AND b.id > a.id"),
-    ("swapped", "b.born = a.swapped AND b.given = a.given AND b.id > a.id"),
-    ("swapped", "b.born = a.swapped AND b.rest = a.rest AND b.given <> a.given AND b.id > a.id"),
-    # Year only on a's side; b has a date, or only the year too (then each pair once).
+    (
+        "same",
+        "dup_people a JOIN dup_people b ON b.k_born_given = a.k_born_given AND b.id > a.id",
+    ),
+    (
+        "same",
+        "dup_people a JOIN dup_people b ON b.k_born_rest = a.k_born_rest"
+        " AND b.given <> a.given AND b.id > a.id",
+    ),
+    (
+        "swapped",
+        "dup_people a JOIN dup_people b ON b.k_born_given = a.k_swapped_given AND b.id > a.id",
+    ),
+    (
+        "swapped",
+        "dup_people a JOIN dup_people b ON b.k_born_rest = a.k_swapped_rest"
+        " AND b.given <> a.given AND b.id > a.id",
+    ),
+    # Only the year on a's side: b has a date, or only the year too (each pair once).
+    # A rare name (at most four children of that year) written again with only the year.
     (
         "year",
-        "a.born IS NULL AND b.year = a.year AND b.name = a.name"
-        " AND (b.born IS NOT NULL OR b.id > a.id)",
+        "dup_people a JOIN dup_name_counts nc ON nc.name = a.name AND nc.year = a.year"
+        " AND nc.n <= 4 JOIN dup_people b ON b.k_year_name = a.k_year_name AND b.id <> a.id"
+        " AND (b.born IS NOT NULL OR b.id > a.id) WHERE a.born IS NULL",
     ),
     (
         "year",
-        "a.born IS NULL AND b.year = a.year AND b.given = a.given AND b.commune = a.commune"
-        " AND b.name <> a.name AND (b.born IS NOT NULL OR b.id > a.id)",
+        "dup_guardian_keys ga JOIN dup_guardian_keys gb ON gb.k_given = ga.k_given"
+        " AND gb.id <> ga.id JOIN dup_people a ON a.id = ga.id JOIN dup_people b ON b.id = gb.id"
+        " AND (b.born IS NOT NULL OR b.id > a.id) WHERE ga.year_only",
     ),
     (
         "year",
-        "a.born IS NULL AND b.year = a.year AND b.rest = a.rest AND b.commune = a.commune"
-        " AND b.given <> a.given AND (b.born IS NOT NULL OR b.id > a.id)",
+        "dup_guardian_keys ga JOIN dup_guardian_keys gb ON gb.k_rest = ga.k_rest"
+        " AND gb.id <> ga.id JOIN dup_people a ON a.id = ga.id JOIN dup_people b ON b.id = gb.id"
+        " AND b.given <> a.given AND (b.born IS NOT NULL OR b.id > a.id) WHERE ga.year_only",
     ),
 ]
 
@@ -94,16 +150,26 @@ WITH pairs AS (
     SELECT DISTINCT least(c.a, c.b) AS a, greatest(c.a, c.b) AS b, c.birth
       FROM dup_candidates c
 ), guardians AS (
-    SELECT p.a, p.b, max(similarity(ga.search_key, gb.search_key)) AS similar
+    -- 2: a guardian of the same name (without diacritics); 1: one slip apart. A name
+    -- that many guardians of the province carry counts half.
+    SELECT DISTINCT ON (p.a, p.b) p.a, p.b, m.similar, coalesce(gc.n, 0) > 30 AS common
       FROM pairs p
       JOIN students_guardian ga ON ga.student_id = p.a
       JOIN students_guardian gb ON gb.student_id = p.b
-     GROUP BY p.a, p.b
+      CROSS JOIN LATERAL (
+          SELECT CASE WHEN ga.search_key = gb.search_key THEN 2
+                      WHEN levenshtein(ga.search_key, gb.search_key) <= 2
+                           AND pg_temp.dup_one_slip(ga.search_key, gb.search_key) THEN 1
+                      ELSE 0 END AS similar) m
+      LEFT JOIN dup_guardian_counts gc ON gc.name = ga.search_key
+     ORDER BY p.a, p.b, m.similar DESC, gc.n
 ), facts AS (
     SELECT p.a, p.b, p.birth,
            sa.search_key = sb.search_key AS same_name,
            similarity(sa.search_key, sb.search_key) AS name_similar,
+           greatest(na.n, nb.n) AS name_count,
            coalesce(g.similar, 0) AS guardian_similar,
+           coalesce(g.common, false) AS guardian_common,
            sa.commune_id = sb.commune_id AS same_commune,
            sa.school_id = sb.school_id AS same_school,
            sa.gender <> sb.gender AS other_gender,
@@ -112,22 +178,26 @@ WITH pairs AS (
       FROM pairs p
       JOIN students_student sa ON sa.id = p.a
       JOIN students_student sb ON sb.id = p.b
+      LEFT JOIN dup_name_counts na ON na.name = sa.search_key AND na.year = sa.birth_year
+      LEFT JOIN dup_name_counts nb ON nb.name = sb.search_key AND nb.year = sb.birth_year
       LEFT JOIN guardians g ON g.a = p.a AND g.b = p.b
 )
 SELECT a, b,
        (CASE WHEN same_name THEN 40 ELSE round(20 + 20 * name_similar) END
-        + CASE birth WHEN 'same' THEN 30 WHEN 'swapped' THEN 22 ELSE 12 END
-        + CASE WHEN guardian_similar >= 0.85 THEN 20 WHEN guardian_similar >= 0.6 THEN 12 ELSE 0 END
+        - least(20, greatest(0, round(5 * ln(coalesce(name_count, 1) / 5.0))))
+        + CASE birth WHEN 'same' THEN 30 WHEN 'swapped' THEN 25 ELSE 8 END
+        + CASE guardian_similar WHEN 2 THEN 20 WHEN 1 THEN 15 ELSE 0 END
+          / CASE WHEN guardian_common THEN 2 ELSE 1 END
         + CASE WHEN same_commune THEN 10 ELSE 0 END
-        + CASE WHEN same_school THEN 5 ELSE 0 END
-        - CASE WHEN other_gender THEN 40 ELSE 0 END
-        - CASE WHEN coalesce(other_id, false) THEN 40 ELSE 0 END
+        + CASE WHEN same_school THEN 10 ELSE 0 END
+        - CASE WHEN other_gender THEN 50 ELSE 0 END
+        - CASE WHEN coalesce(other_id, false) THEN 50 ELSE 0 END
         - CASE WHEN coalesce(other_code, false) THEN 20 ELSE 0 END)::int AS score,
        to_jsonb(array_remove(ARRAY[
            CASE WHEN same_name THEN %(same_name)s ELSE %(similar_name)s END,
            CASE birth WHEN 'same' THEN %(same_birth_date)s WHEN 'swapped' THEN %(swapped)s
                 ELSE %(same_birth_year)s END,
-           CASE WHEN guardian_similar >= 0.6 THEN %(guardian)s END,
+           CASE WHEN guardian_similar > 0 THEN %(guardian)s END,
            CASE WHEN same_commune THEN %(commune)s END,
            CASE WHEN same_school THEN %(school)s END
        ]::text[], NULL)) AS reasons
@@ -196,19 +266,26 @@ def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None
     # the write of the pairs is one transaction.
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_TEMP_TABLES}")
+        cursor.execute("DROP FUNCTION IF EXISTS pg_temp.dup_one_slip(text, text)")
         cursor.execute("SET work_mem = '256MB'")
         try:
             step(0, "Chuẩn bị danh sách học sinh")
             cursor.execute(_PEOPLE)
             students = cursor.rowcount
             cursor.execute("ANALYZE dup_people")
+            cursor.execute(_GUARDIAN_KEYS)
+            cursor.execute("ANALYZE dup_guardian_keys")
+            cursor.execute(_ONE_SLIP)
+            cursor.execute(_NAME_COUNTS)
+            cursor.execute(_GUARDIAN_COUNTS)
             cursor.execute("CREATE TEMP TABLE dup_candidates (a bigint, b bigint, birth text)")
             candidates = 0
             for number, (birth, join) in enumerate(_BLOCKS, start=1):
                 step(number, f"Ghép cặp theo khối {number}/{len(_BLOCKS)}")
+                where = "AND" if " WHERE " in join else "WHERE"
                 cursor.execute(
                     f"INSERT INTO dup_candidates SELECT a.id, b.id, %s"
-                    f" FROM dup_people a JOIN dup_people b ON {join} WHERE {_NAMES_CLOSE}",
+                    f" FROM {join} {where} {_NAMES_CLOSE}",
                     [birth],
                 )
                 candidates += cursor.rowcount
@@ -232,6 +309,7 @@ def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None
                 found, new, removed = cursor.fetchone()
         finally:
             cursor.execute(f"DROP TABLE IF EXISTS {_TEMP_TABLES}")
+            cursor.execute("DROP FUNCTION IF EXISTS pg_temp.dup_one_slip(text, text)")
             cursor.execute("RESET work_mem")
     step(steps, "Xong")
     return DetectResult(
