@@ -1,0 +1,185 @@
+"""The review queue: scope (both records inside), 404 for outsiders, leaders look but
+do not decide, staff merge and mark not duplicates through the pages."""
+
+import pytest
+from django.urls import reverse
+
+from students.models import DuplicatePair, Student
+from tests.factories import StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pair_of(a, b, **kw):
+    kw.setdefault("score", 90)
+    kw.setdefault("reasons", ["same_name", "same_birth_date"])
+    return DuplicatePair.objects.create(
+        student_a_id=min(a.pk, b.pk), student_b_id=max(a.pk, b.pk), **kw
+    )
+
+
+@pytest.fixture
+def pairs(world):
+    """One pair inside Đông Hà, one across Đông Hà and Gio Linh."""
+    dh2 = StudentFactory(
+        full_name="Nguyen Van An", search_key="nguyen van an", school=world.school_dh
+    )
+    gl2 = StudentFactory(
+        full_name="Nguyễn Văn An", search_key="nguyen van an", school=world.school_gl
+    )
+    inside = pair_of(world.student_dh, dh2, score=95)
+    across = pair_of(world.student_dh, gl2, score=80, reasons=["same_name", "same_commune"])
+    return inside, across
+
+
+def test_it_lists_only_pairs_with_both_records_in_scope(client, pairs, district_staff_dh):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    response = client.get(reverse("duplicates:list"))
+    assert response.status_code == 200
+    assert list(response.context["pairs"]) == [inside]
+
+
+def test_it_lists_every_pair_for_the_province_best_first(client, pairs, provincial_staff):
+    inside, across = pairs
+    client.force_login(provincial_staff)
+    response = client.get(reverse("duplicates:list"))
+    assert list(response.context["pairs"]) == [inside, across]
+    assert "Cùng họ tên (không kể dấu)" in response.content.decode()
+
+
+def test_it_filters_by_district_and_reason(client, world, pairs, provincial_staff):
+    inside, across = pairs
+    client.force_login(provincial_staff)
+    by_district = client.get(reverse("duplicates:list"), {"district": world.gio_linh.pk})
+    assert list(by_district.context["pairs"]) == [across]
+    by_reason = client.get(reverse("duplicates:list"), {"reason": "same_commune"})
+    assert list(by_reason.context["pairs"]) == [across]
+
+
+def test_it_lists_with_a_bounded_number_of_queries(
+    client, world, provincial_staff, django_assert_max_num_queries
+):
+    for _ in range(15):
+        a = StudentFactory(school=world.school_gl)
+        b = StudentFactory(school=world.school_dh)
+        pair_of(a, b)
+    client.force_login(provincial_staff)
+    client.get(reverse("duplicates:list"))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("duplicates:list"))
+    assert len(response.context["pairs"]) == 15
+
+
+@pytest.mark.parametrize("name", ["detail", "merge", "distinct"])
+def test_it_answers_404_to_staff_of_one_side_only(client, world, pairs, district_staff_dh, name):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    url = reverse(f"duplicates:{name}", args=[across.pk])
+    response = (
+        client.get(url) if name == "detail" else client.post(url, {"keep": world.student_dh.pk})
+    )
+    assert response.status_code == 404
+    across.refresh_from_db()
+    assert across.state == DuplicatePair.State.PENDING
+    assert Student.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_it_compares_the_two_records_side_by_side(client, world, pairs, district_staff_dh):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    response = client.get(reverse("duplicates:detail", args=[inside.pk]))
+    assert response.status_code == 200
+    rows = {row.label: row for row in response.context["rows"]}
+    assert rows["Họ và tên"].differs  # Nguyễn Văn An / Nguyen Van An
+    assert not rows["Trường"].differs
+    body = response.content.decode()
+    assert 'class="differs"' in body
+    assert "Gộp hai hồ sơ" in body and response.context["can_decide"]
+
+
+def test_it_lets_a_leader_look_but_not_merge(client, world, pairs, leader):
+    inside, across = pairs
+    client.force_login(leader)
+    detail = client.get(reverse("duplicates:detail", args=[across.pk]))
+    assert detail.status_code == 200
+    assert not detail.context["can_decide"]
+    assert "Gộp hai hồ sơ" not in detail.content.decode()
+    merge = client.post(
+        reverse("duplicates:merge", args=[across.pk]), {"keep": world.student_dh.pk}
+    )
+    assert merge.status_code == 403
+    distinct = client.post(reverse("duplicates:distinct", args=[across.pk]))
+    assert distinct.status_code == 403
+    across.refresh_from_db()
+    assert across.state == DuplicatePair.State.PENDING
+
+
+def test_it_merges_from_the_page(client, world, pairs, district_staff_dh):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    response = client.post(
+        reverse("duplicates:merge", args=[inside.pk]), {"keep": world.student_dh.pk}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("students:detail", args=[world.student_dh.pk])
+    inside.refresh_from_db()
+    assert inside.state == DuplicatePair.State.MERGED
+    other = Student.objects.get(
+        pk=inside.student_b_id
+        if inside.student_a_id == world.student_dh.pk
+        else inside.student_a_id
+    )
+    assert other.merged_into_id == world.student_dh.pk
+    # The pair across districts with the kept record is still open.
+    assert DuplicatePair.objects.filter(pk=across.pk, state="pending").exists()
+
+
+def test_it_asks_which_record_to_keep(client, world, pairs, district_staff_dh):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    response = client.post(reverse("duplicates:merge", args=[inside.pk]), {"keep": ""}, follow=True)
+    assert "Hãy chọn hồ sơ được giữ lại" in response.content.decode()
+    inside.refresh_from_db()
+    assert inside.state == DuplicatePair.State.PENDING
+
+
+def test_it_marks_not_duplicates_from_the_page(client, pairs, provincial_staff):
+    inside, across = pairs
+    client.force_login(provincial_staff)
+    response = client.post(reverse("duplicates:distinct", args=[across.pk]))
+    assert response.status_code == 302
+    across.refresh_from_db()
+    assert across.state == DuplicatePair.State.NOT_DUPLICATE
+    assert across.decided_by == provincial_staff
+    listed = client.get(reverse("duplicates:list"))
+    assert across not in listed.context["pairs"]
+
+
+def test_it_starts_a_detection_job(
+    client, world, provincial_staff, django_capture_on_commit_callbacks
+):
+    StudentFactory(
+        full_name="Hồ Thị Mai",
+        search_key="ho thi mai",
+        school=world.school_gl,
+        commune=world.gio_my,
+    )
+    StudentFactory(
+        full_name="Ho Thi Mai",
+        search_key="ho thi mai",
+        school=world.school_gl,
+        commune=world.gio_my,
+    )
+    client.force_login(provincial_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("duplicates:detect"))
+    assert response.status_code == 302
+    job_page = client.get(response.url)
+    assert job_page.status_code == 302 and job_page.url == reverse("duplicates:list")
+    assert DuplicatePair.objects.filter(state="pending").count() == 1
+
+
+def test_it_does_not_let_a_leader_start_a_detection(client, leader):
+    client.force_login(leader)
+    assert client.post(reverse("duplicates:detect")).status_code == 403
