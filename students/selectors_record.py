@@ -33,8 +33,11 @@ CHILD_CONSENT_AGE = 7
 def student_record_get(*, user, pk: int) -> Student:
     """One student with everything the record page shows; 404 outside the user's scope."""
     queryset = (
-        Student.objects.for_user(user, VIEW)
-        .select_related("school", "school__commune", "ethnicity", "commune", "verified_by")
+        # A duplicate merged into another record keeps its own page and history.
+        Student.objects.for_user(user, VIEW, include_merged=True)
+        .select_related(
+            "school", "school__commune", "ethnicity", "commune", "verified_by", "merged_into"
+        )
         .prefetch_related(
             Prefetch("guardians", queryset=Guardian.objects.order_by("pk")),
             Prefetch("circumstances", queryset=Circumstance.objects.order_by("kind", "pk")),

@@ -113,9 +113,9 @@ def leavers(request):
         .annotate(n=Count("pk"))
         .order_by("student__school__name")
     )
-    rows = open_rows.select_related(
-        "student", "student__school", "school", "rollover"
-    ).order_by("student__school__name", "grade_after", "student__search_key", "pk")
+    rows = open_rows.select_related("student", "student__school", "school", "rollover").order_by(
+        "student__school__name", "grade_after", "student__search_key", "pk"
+    )
     if school_id and school_id.isdigit():
         rows = rows.filter(student__school_id=int(school_id))
     page = Paginator(rows, settings.STUDENT_PAGE_SIZE).get_page(request.GET.get("page"))

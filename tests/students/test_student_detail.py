@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from students.models import AcademicResult, StatusChange
-from tests.factories import CircumstanceFactory, GuardianFactory
+from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +324,18 @@ def test_it_reads_the_record_and_its_history_in_the_same_number_of_queries(
         response = client.get(url(world.student_dh))
     assert response.status_code == 200
     assert response.content.decode().count('class="history-entry"') > 8
+
+
+def test_a_merged_duplicate_keeps_its_page_with_a_link_to_the_kept_record(
+    client, world, district_staff_dh, district_staff_gl
+):
+    from students.models import Student
+
+    duplicate = StudentFactory(full_name="Nguyễn Văn Ân", school=world.school_dh)
+    Student.objects.filter(pk=duplicate.pk).update(merged_into=world.student_dh)
+    client.force_login(district_staff_dh)
+    body = client.get(url(duplicate)).content.decode()
+    assert "đã được gộp vào hồ sơ" in body
+    assert f'href="{url(world.student_dh)}"' in body
+    client.force_login(district_staff_gl)
+    assert client.get(url(duplicate)).status_code == 404
