@@ -28,6 +28,7 @@ migrate: install
 seed: migrate
 	DEBUG=1 $(PY) manage.py load_areas --province "Quảng Trị"
 	DEBUG=1 $(PY) manage.py seed_demo --students $(STUDENTS)
+	DEBUG=1 $(PY) manage.py history_baseline
 
 run: seed
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

@@ -129,7 +129,12 @@ class StudentForm(forms.ModelForm):
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
         self.fields["grade"].label = _("Khối lớp")
         self.initial.setdefault("status", Status.STUDYING)
-        if not self.instance.pk:
+        if self.instance.pk:
+            # Status changes and transfers have their own page: dated, with a reason, the
+            # target school checked against the scope, roll-over flags cleared.
+            for name in ("status", "status_changed_on", "status_reason", "school"):
+                del self.fields[name]
+        else:
             del self.fields["status_changed_on"]
             del self.fields["status_reason"]
             self.fields["status"].widget = forms.HiddenInput()
@@ -159,13 +164,6 @@ class StudentForm(forms.ModelForm):
             self.instance.birth_year = birth_date.year
         elif not cleaned.get("birth_year") and "birth_date" not in self.errors:
             self.add_error("birth_year", _("Nhập ngày sinh, hoặc ít nhất năm sinh."))
-        if (
-            self.instance.pk
-            and "status" in cleaned
-            and cleaned["status"] != self.initial.get("status")
-            and not cleaned.get("status_reason")
-        ):
-            self.add_error("status_reason", _("Ghi lý do đổi tình trạng."))
         return cleaned
 
 
