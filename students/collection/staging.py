@@ -113,7 +113,9 @@ class Matcher:
                 f" UNION SELECT {columns} FROM students_student s WHERE s.moet_code IN"
                 " (SELECT jsonb_array_elements_text(%s::jsonb))"
                 f" UNION SELECT {columns} FROM students_student s WHERE s.school_id = %s"
-                " AND s.search_key IN (SELECT jsonb_array_elements_text(%s::jsonb))",
+                " AND s.search_key IN (SELECT jsonb_array_elements_text(%s::jsonb))"
+                # A record merged into another is kept for its history only.
+                " AND s.merged_into_id IS NULL",
                 [_json(ids), _json(codes), school.pk, _json(keys)],
             )
             found = [dict(zip(self._FIELDS, r, strict=True)) for r in cursor.fetchall()]
@@ -493,7 +495,7 @@ class _Stager:
                 " JOIN students_student s ON s.search_key = k.key AND s.birth_year = k.year"
                 " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
                 " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
-                " WHERE s.school_id <> %s AND s.status = %s",
+                " WHERE s.school_id <> %s AND s.status = %s AND s.merged_into_id IS NULL",
                 [_json(keys), self.school.pk, Status.STUDYING],
             )
             found = cursor.fetchall()
@@ -574,7 +576,7 @@ def _stage(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
-            " AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
+            " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
             [submission.school_id, Status.STUDYING, _json(list(stager.matched_ids))],
         )
         missing = cursor.fetchone()[0]

@@ -349,3 +349,13 @@ def test_backslashes_and_quotes_survive_staging(tmp_path, world, school_staff_gl
     submission = _stage(tmp_path, world, school_staff_gl, rows=rows)
     row = submission.rows.get(row_number=3)
     assert row.data["values"]["village"] == 'Thôn 2\\3 "Cồn"'
+
+
+def test_a_record_merged_into_another_is_not_matched(tmp_path, world, school_staff_gl):
+    hoa = {"school": world.school_gl, "full_name": "Hồ Thị Hoa", "birth_date": None}
+    kept = StudentFactory(**hoa, birth_year=2013)
+    StudentFactory(**hoa, birth_year=2013, merged_into=kept)
+    submission = _stage(tmp_path, world, school_staff_gl)
+    row = submission.rows.get(row_number=4)
+    assert (row.action, row.student_id) in (("changed", kept.pk), ("unchanged", kept.pk))
+    assert submission.missing_count == 1  # world.student_gl, not the merged record
