@@ -17,3 +17,13 @@ def can_change_students(context) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return selectors.user_can_change_students(user=user)
+
+
+@register.simple_tag(takes_context=True)
+def can_rollover(context) -> bool:
+    """Whether the signed-in user may start the year roll-over (menu entry)."""
+    from students.rollover import user_can_rollover
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user_can_rollover(user))

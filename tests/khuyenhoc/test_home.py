@@ -97,3 +97,17 @@ def test_it_tells_a_user_without_a_role_what_to_do(client, world, django_user_mo
     user = django_user_model.objects.create_user("norole", password="x-Mat-khau-1")
     client.force_login(user)
     assert "chưa được giao vai trò" in client.get(URL).content.decode()
+
+
+def test_the_menu_offers_the_review_pages_to_those_who_may_use_them(
+    client, world, district_staff_dh, provincial_staff, leader
+):
+    client.force_login(district_staff_dh)
+    page = client.get(reverse("home")).content.decode()
+    for name in ("duplicates:list", "addresses:unresolved", "results:upload", "students:leavers"):
+        assert reverse(name) in page, name
+    assert reverse("students:rollover") not in page
+    client.force_login(provincial_staff)
+    assert reverse("students:rollover") in client.get(reverse("home")).content.decode()
+    client.force_login(leader)
+    assert reverse("duplicates:list") not in client.get(reverse("home")).content.decode()
