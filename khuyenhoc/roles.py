@@ -84,5 +84,10 @@ def roles_sync(**kwargs) -> None:
 def user_roles(user) -> list[Role]:
     if not user.is_authenticated:
         return []
-    names = {g.name for g in user.groups.all()}
-    return [r for r in Role if r.value in names]
+    # Asked several times per request (menu, context, permission checks): once per user
+    # object, which lives for one request.
+    cached = getattr(user, "_khuyenhoc_roles", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()}
+        cached = user._khuyenhoc_roles = [r for r in Role if r.value in names]
+    return list(cached)

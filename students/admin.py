@@ -5,14 +5,17 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.admin_import_export import ScopedImportExportMixin
-from khuyenhoc.admin_scoping import ScopedAdminMixin, ScopedInlineMixin, is_admin
+from khuyenhoc.admin_scoping import AdminOnlyMixin, ScopedAdminMixin, ScopedInlineMixin, is_admin
 from khuyenhoc.text import clean_text, search_key
 from students.models import (
     AcademicResult,
     Circumstance,
     CollectionRound,
+    DuplicatePair,
     Ethnicity,
     Guardian,
+    LevelLeaver,
+    Rollover,
     StatusChange,
     Student,
     Submission,
@@ -342,3 +345,45 @@ class SubmissionRowAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Decisions on duplicates, roll-overs and level leavers are made on their own pages
+# (merge keeps both histories, a roll-over runs once per year): the admin only reads.
+class _ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuplicatePair)
+class DuplicatePairAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("student_a", "student_b", "score", "state", "decided_by", "decided_at")
+    list_filter = ("state",)
+    list_select_related = ("student_a", "student_b", "decided_by")
+    raw_id_fields = ("student_a", "student_b", "kept")
+
+
+@admin.register(Rollover)
+class RolloverAdmin(_ReadOnly, AdminOnlyMixin, admin.ModelAdmin):
+    list_display = (
+        "school_year",
+        "ran_at",
+        "started_by",
+        "source",
+        "promoted",
+        "graduated",
+        "leavers",
+    )
+
+
+@admin.register(LevelLeaver)
+class LevelLeaverAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("student", "school", "grade_before", "grade_after", "reason", "resolved_at")
+    list_filter = ("reason",)
+    list_select_related = ("student", "school")
+    raw_id_fields = ("student",)

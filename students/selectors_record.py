@@ -22,7 +22,7 @@ from pghistory.models import Events
 from khuyenhoc.access import VIEW
 from khuyenhoc.models import Area
 from students.history_baseline import BASELINE
-from students.models import Circumstance, Guardian, StatusChange, Student
+from students.models import AcademicResult, Circumstance, Guardian, StatusChange, Student
 
 # How many change events the record page shows, newest first.
 HISTORY_LIMIT = 100
@@ -138,6 +138,7 @@ _SUBJECTS = {
     Student: (gettext_lazy("Hồ sơ"), {"id"}),
     Circumstance: (gettext_lazy("Hoàn cảnh"), {"id", "student_id"}),
     Guardian: (gettext_lazy("Phụ huynh"), {"id", "student_id"}),
+    AcademicResult: (gettext_lazy("Kết quả học tập"), {"id", "student_id"}),
 }
 
 
@@ -243,6 +244,9 @@ def _row_subject(model, data: dict) -> str:
         relations = dict(Guardian.Relation.choices)
         relation = relations.get(data.get("relation"), "")
         return f"{word}: {data.get('full_name', '')}" + (f" ({relation})" if relation else "")
+    if model is AcademicResult and data.get("school_year"):
+        year = int(data["school_year"])
+        return f"{word} {year}-{year + 1}"
     return str(word)
 
 

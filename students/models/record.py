@@ -389,6 +389,10 @@ class Circumstance(models.Model):
         circumstance_errors(self)
 
 
+@pghistory.track(
+    level=pghistory.Statement,
+    meta={"indexes": [models.Index(fields=["student"], name="academicresultevent_student")]},
+)
 class AcademicResult(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="academic_results")
     school_year = models.PositiveSmallIntegerField(_("năm học (năm bắt đầu)"))
