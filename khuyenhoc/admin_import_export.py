@@ -8,9 +8,30 @@ export starts from the admin's own, already scoped, changelist queryset.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
+from import_export.results import RowResult
+
+# django-import-export has no Vietnamese translation: its templates are overridden in
+# templates/admin/import_export/, and its form labels are set here.
+_LABELS = {"resource": gettext_lazy("Loại dữ liệu"), "format": gettext_lazy("Định dạng tệp")}
+
+
+class VietnameseExportForm(SelectableFieldsExportForm):
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        for name, label in _LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
+        for resource in resources:
+            for field_name, field in resource.fields.items():
+                key = self.create_boolean_field_name(resource, field_name)
+                if key in self.fields:
+                    self.fields[key].label = field.column_name
 
 
 class ScopedImportExportMixin(ImportExportMixin):
@@ -20,6 +41,7 @@ class ScopedImportExportMixin(ImportExportMixin):
     export_formats = [XLSX, CSV]
     # Only the messages: a traceback or the raw row could show what is out of scope.
     import_error_display = ("message",)
+    export_form_class = VietnameseExportForm
 
     def has_import_permission(self, request):
         """Importing adds and changes rows: it needs both permissions (a leader, who
@@ -34,6 +56,26 @@ class ScopedImportExportMixin(ImportExportMixin):
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        labels = {**_LABELS, "import_file": _("Tệp cần nhập (.xlsx hoặc .csv UTF-8)")}
+        for name, label in labels.items():
+            if name in form.fields:
+                form.fields[name].label = label
+        return form
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("Đã nhập xong: %(new)s mới, %(updated)s cập nhật, %(skipped)s không đổi.")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skipped": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
 
     def get_data_for_export(self, request, queryset, **kwargs):
         dataset = super().get_data_for_export(request, queryset, **kwargs)
