@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
 
 from khuyenhoc.models import Area, PersonalDataAccess, School
@@ -74,14 +75,20 @@ def students_what(where: str, count: int | None) -> str:
 
 
 def _client_ip(request) -> str | None:
-    """The address the request came from, as the web server saw it.
+    """The address the request came from.
 
-    REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
-    rewrites it, and a log that anyone can write into proves nothing.
+    REMOTE_ADDR, or behind TRUSTED_PROXY_HOPS reverse proxies the entry of
+    X-Forwarded-For the outermost of them wrote: entries further left are set by the
+    client, and a log that anyone can write into proves nothing.
     """
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR", "")
+    hops = getattr(settings, "TRUSTED_PROXY_HOPS", 0)
+    if hops > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        address = forwarded[-hops] if len(forwarded) >= hops else ""
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:

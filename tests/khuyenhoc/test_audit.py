@@ -232,6 +232,25 @@ def test_it_cuts_a_long_description_and_ignores_a_bad_address(world):
     assert entry.ip_address is None
 
 
+@pytest.mark.parametrize(
+    ("hops", "forwarded", "expected"),
+    [
+        (0, "6.6.6.6", "172.18.0.5"),  # no proxy: the peer, whatever the header says
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # what the proxy saw, not the client's
+        (1, "", None),  # a proxy that should have written the header did not
+        (2, "203.0.113.7, 10.0.0.2", "203.0.113.7"),
+    ],
+)
+def test_it_takes_the_address_the_trusted_proxy_saw(world, settings, hops, forwarded, expected):
+    settings.TRUSTED_PROXY_HOPS = hops
+    request = RequestFactory().get("/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    entry = personal_data_access_log(
+        user=None, action=Action.RECORD_VIEWED, what="Hồ sơ học sinh số 1", request=request
+    )
+    entry.refresh_from_db()
+    assert entry.ip_address == expected
+
+
 # The admin ------------------------------------------------------------------------
 
 
