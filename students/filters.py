@@ -9,7 +9,8 @@ from django.db.models import CharField, Exists, F, Func, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
-from students.models import Circumstance, Gender, Status, Student
+from students.models import AcademicResult, Circumstance, Ethnicity, Gender, Status, Student
+from students.results.parse import RATINGS
 from students.selectors import areas_for_filter, student_search
 
 # Sort keys offered in the column headers -> order_by() (always ending in pk, so the
@@ -86,6 +87,35 @@ class StudentFilter(django_filters.FilterSet):
         method="filter_kind",
         empty_label=_("Mọi hoàn cảnh"),
     )
+    school_level = django_filters.ChoiceFilter(
+        label=_("Cấp học"),
+        choices=School.Level.choices,
+        field_name="school__level",
+        empty_label=_("Mọi cấp học"),
+    )
+    disability_level = django_filters.ChoiceFilter(
+        label=_("Mức độ khuyết tật"),
+        choices=Circumstance.DisabilityLevel.choices,
+        method="filter_disability_level",
+        empty_label=_("Mọi mức độ"),
+    )
+    ethnicity = django_filters.ModelChoiceFilter(
+        label=_("Dân tộc"),
+        queryset=Ethnicity.objects.order_by("code"),
+        field_name="ethnicity",
+        empty_label=_("Mọi dân tộc"),
+    )
+    academic_result = django_filters.ChoiceFilter(
+        label=_("Học lực / kết quả học tập"),
+        choices=[(label, label) for label in RATINGS],
+        method="filter_academic_result",
+        empty_label=_("Mọi kết quả"),
+    )
+    result_year = django_filters.NumberFilter(
+        label=_("của năm học (năm bắt đầu)"),
+        method="filter_noop",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 2000, "max": 2100}),
+    )
     grade = django_filters.ChoiceFilter(
         label=_("Khối lớp"),
         choices=[(str(g), str(g)) for g in range(1, 13)],
@@ -138,6 +168,24 @@ class StudentFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(Circumstance.objects.filter(student=OuterRef("pk"), kind=value))
         )
+
+    def filter_disability_level(self, queryset, name, value):
+        current = Circumstance.objects.filter(
+            student=OuterRef("pk"), kind="disability", disability_level=value, ended_on__isnull=True
+        )
+        return queryset.filter(Exists(current))
+
+    def filter_academic_result(self, queryset, name, value):
+        """Students rated `value` in the chosen school year (or in any year)."""
+        results = AcademicResult.objects.filter(student=OuterRef("pk"), academic_result=value)
+        year = self.form.cleaned_data.get("result_year")
+        if year:
+            results = results.filter(school_year=year)
+        return queryset.filter(Exists(results))
+
+    def filter_noop(self, queryset, name, value):
+        # Read by filter_academic_result.
+        return queryset
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=(value != "co"))

@@ -28,13 +28,20 @@ def student_list_queryset(*, user) -> QuerySet[Student]:
 
 def student_search(queryset: QuerySet[Student], text: str) -> QuerySet[Student]:
     """Diacritic-insensitive search: the student's name, personal ID or MOET code, and
-    the name of a parent or guardian."""
+    the name or phone number of a parent or guardian."""
     from khuyenhoc.text import search_key
 
     key = search_key(text)
     if not key:
         return queryset
-    if key.isdigit() or len(key) < 3:
+    if key.isdigit():
+        # An ID or code prefix, or a guardian's phone (often typed without its 0).
+        phones = [key, f"0{key}"] if len(key) == 9 else [key]
+        guardians = Guardian.objects.filter(phone__in=phones).values("student_id")
+        return queryset.filter(
+            Q(personal_id__startswith=key) | Q(moet_code__startswith=key) | Q(pk__in=guardians)
+        )
+    if len(key) < 3:
         return queryset.search(text)
     # Student.objects.search()'s name and code test, plus a guardian's name. One
     # uncorrelated IN over guardians is much cheaper than an EXISTS per student.

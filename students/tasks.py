@@ -2,6 +2,7 @@ from celery import shared_task
 
 from students.address_tasks import addresses_match_task  # noqa: F401  (registers the task)
 from students.duplicates.tasks import duplicates_detect_task  # noqa: F401  (registers the task)
+from students.export import student_export_task  # noqa: F401  (registers the task)
 from students.results.tasks import results_apply_task, results_preview_task  # noqa: F401
 from students.rollover_tasks import rollover_task  # noqa: F401  (registers the task)
 from students.services import need_scores_recompute

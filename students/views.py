@@ -41,6 +41,10 @@ def student_list(request):
         "sort_links": _sort_links(ordering),
         "results_target": RESULTS_TARGET,
         "can_change": selectors.user_can_change_students(user=request.user),
+        "filters_used": any(
+            v for k, v in request.GET.items() if k not in ("q", "o", "page", "result_year")
+        ),
+        "query": request.GET.urlencode(),
     }
     partial = (
         request.htmx

@@ -1,6 +1,9 @@
+import io
+
 import pytest
 from django.urls import reverse
 
+from students.models import Student
 from tests.factories import CircumstanceFactory, GuardianFactory, SchoolFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +188,78 @@ def test_it_shows_no_add_button_to_the_leader(client, world, leader):
     client.force_login(leader)
     body = client.get(URL).content.decode()
     assert reverse("students:create") not in body
+
+
+# --- filters added for the registry at scale, guardian phone search, export ------------
+
+
+def test_it_filters_by_level_disability_ethnicity_and_academic_result(
+    client, world, district_staff_dh
+):
+    from students.models import AcademicResult, Ethnicity
+
+    a = StudentFactory(school=world.school_dh, full_name="Lê Thị Mơ")
+    b = StudentFactory(school=world.school_dh, full_name="Lê Văn Hải")
+    CircumstanceFactory(
+        student=a, kind="disability", disability_type="mobility", disability_level="severe"
+    )
+    van_kieu = Ethnicity.objects.exclude(code="01").first()
+    Student.objects.filter(pk=b.pk).update(ethnicity=van_kieu)
+    AcademicResult.objects.create(student=a, school_year=2025, academic_result="Giỏi")
+    AcademicResult.objects.create(student=b, school_year=2024, academic_result="Giỏi")
+    client.force_login(district_staff_dh)
+
+    def names(**params):
+        response = client.get(reverse("students:list"), params)
+        return {s.full_name for s in response.context["students"]}
+
+    assert names(disability_level="severe") == {"Lê Thị Mơ"}
+    assert names(ethnicity=van_kieu.pk) == {"Lê Văn Hải"}
+    assert names(academic_result="Giỏi") == {"Lê Thị Mơ", "Lê Văn Hải"}
+    assert names(academic_result="Giỏi", result_year=2025) == {"Lê Thị Mơ"}
+    assert "Lê Thị Mơ" in names(school_level=world.school_dh.level)
+    other = "primary" if world.school_dh.level != "primary" else "upper_secondary"
+    assert names(school_level=other) == set()
+
+
+def test_it_finds_a_student_by_a_guardian_phone_typed_without_its_zero(
+    client, world, district_staff_dh
+):
+    student = StudentFactory(school=world.school_dh, full_name="Trần Văn Bảo")
+    GuardianFactory(student=student, phone="0912000111")
+    client.force_login(district_staff_dh)
+    for text in ("0912000111", "912000111"):
+        response = client.get(reverse("students:list"), {"q": text})
+        assert [s.full_name for s in response.context["students"]] == ["Trần Văn Bảo"], text
+
+
+def test_it_exports_the_filtered_selection_for_its_owner_only(
+    client, world, district_staff_dh, django_user_model, django_capture_on_commit_callbacks
+):
+    import openpyxl
+
+    from khuyenhoc.models import Job, PersonalDataAccess
+
+    StudentFactory(school=world.school_dh, full_name="Nguyễn Thị Xuân")
+    client.force_login(district_staff_dh)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("students:export"), {"query": "q=xuan"})
+    job = Job.objects.get(owner=district_staff_dh, kind="student_export")
+    assert response.status_code == 302
+    assert job.state == Job.State.DONE, job.error
+    url = job.result["url"]
+    download = client.get(url)
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    cells = [c for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert "Nguyễn Thị Xuân" in cells
+    assert "Trần Thị Đào" not in cells  # Gio Linh: outside the scope
+    assert job.result["rows"] == 1
+    assert (
+        PersonalDataAccess.objects.filter(user=district_staff_dh, action="list_exported").count()
+        == 1
+    )
+    outsider = django_user_model.objects.create_user("ngoai", password="x")
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
