@@ -14,7 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def django_setup() -> None:
+def django_setup(suffix: str = "") -> None:
+    """Django on the kept benchmark database `bench_<name><suffix>` (a suffix keeps a
+    benchmark's own data apart from the others')."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyenhoc.settings")
     os.environ.setdefault("DEBUG", "1")
     import django
@@ -24,7 +26,7 @@ def django_setup() -> None:
     from django.db import connection
 
     name = settings.DATABASES["default"]["NAME"]
-    bench_name = name if name.startswith("bench_") else f"bench_{name}"
+    bench_name = (name if name.startswith("bench_") else f"bench_{name}") + suffix
     os.environ["BENCH_DB_NAME"] = bench_name
     connection.settings_dict["TEST"] = {
         **connection.settings_dict.get("TEST", {}),

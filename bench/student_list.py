@@ -1,0 +1,147 @@
+"""Student list benchmark (issue: the registry in the browser).
+
+Server time of the student list page (view + queries + template, through Django's test
+client) on a province of BENCH_LIST_STUDENTS students (default 1,000,000, seeded once
+with `seed_demo` into the kept benchmark database), as provincial and district staff, for
+filtered and searched pages. Target: <= 150 ms.
+
+Anchor, in the same run: the naive way of the same pages, Django's default Paginator
+(exact COUNT) over `full_name__icontains` and the same filters, sorted by name.
+
+Run: `python -m bench list` (also part of `make bench`).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from bench.common import django_setup
+
+REPEAT = 7
+
+# (label, query string parameters); area codes are resolved to ids at run time.
+REQUESTS = [
+    ("first page, no filter", {}),
+    ("search without diacritics", {"q": "nguyen thi hoa"}),
+    ("search a given name, sorted by need", {"q": "linh", "o": "-diem"}),
+    ("district + poor household, by need", {"area": "466", "kind": "poor", "o": "-diem"}),
+    (
+        "disability severe + search",
+        {"kind": "disability", "disability_level": "severe", "q": "tran"},
+    ),
+    (
+        "level + grade + not verified",
+        {"school_level": "lower_secondary", "grade": "7", "verified": "chua"},
+    ),
+    ("personal ID prefix", {"q": "0450"}),
+]
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def _params(raw: dict) -> dict:
+    from khuyenhoc.models import Area
+
+    params = dict(raw)
+    if "area" in params:
+        params["area"] = Area.objects.filter(code=params["area"], kind="district").first().pk
+    return params
+
+
+def _ours(client, params: dict) -> list[float]:
+    from django.urls import reverse
+
+    url = reverse("students:list")
+    client.get(url, params)  # warm
+    samples = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return samples
+
+
+def _anchor(user, params: dict) -> list[float]:
+    """The naive page: icontains on the name, exact COUNT, ORDER BY name, page 1."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    from khuyenhoc.models import Area
+    from students.models import Student
+
+    qs = Student.objects.for_user(user, "view").select_related("school")
+    if params.get("q"):
+        qs = qs.filter(Q(full_name__icontains=params["q"]) | Q(personal_id__startswith=params["q"]))
+    if params.get("area"):
+        area = Area.objects.get(pk=params["area"])
+        qs = qs.filter(school__commune__path__startswith=area.path)
+    if params.get("kind"):
+        qs = qs.filter(circumstances__kind=params["kind"]).distinct()
+    if params.get("disability_level"):
+        qs = qs.filter(circumstances__disability_level=params["disability_level"])
+    if params.get("school_level"):
+        qs = qs.filter(school__level=params["school_level"])
+    if params.get("grade"):
+        qs = qs.filter(grade=params["grade"])
+    if params.get("verified") == "chua":
+        qs = qs.filter(verified_at__isnull=True)
+    qs = qs.order_by("-need_score" if params.get("o") == "-diem" else "full_name", "pk")
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        page = Paginator(qs, 50).get_page(1)
+        list(page.object_list)
+        page.paginator.count  # noqa: B018
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def main() -> None:
+    students = int(os.environ.get("BENCH_LIST_STUDENTS", "1000000"))
+    django_setup(suffix="_list")
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from students.models import Student
+
+    setup_test_environment()
+    if Student.objects.count() < students:
+        print(f"Seeding {students:,} students (once; kept in the benchmark database) ...")
+        call_command("load_areas", province="Quảng Trị", verbosity=0)
+        call_command("seed_demo", students=students, force=True, verbosity=0)
+    total = Student.objects.count()
+    users = {
+        "provincial staff": get_user_model().objects.get(username="tinhhoi"),
+        "district staff (Gio Linh)": get_user_model().objects.get(username="hoi_giolinh"),
+    }
+    print(
+        f"Student list benchmark: {total:,} students; server time of one page (ms), {REPEAT} runs"
+    )
+    worst = 0.0
+    ratios = []
+    for who, user in users.items():
+        client = Client()
+        client.force_login(user)
+        print(f"  as {who}:")
+        for label, raw in REQUESTS:
+            params = _params(raw)
+            p50, p95 = _ms(_ours(client, params))
+            a50, _a95 = _ms(_anchor(user, params))
+            worst = max(worst, p95)
+            ratios.append(a50 / p50)
+            print(
+                f"    {label:40s} ours p50 {p50:7.1f}  p95 {p95:7.1f}   anchor p50 {a50:8.1f}   x{a50 / p50:6.1f}"
+            )
+    print(f"  worst p95: {worst:.1f} ms (target <= 150 ms): {'met' if worst <= 150 else 'NOT met'}")
+    print(
+        f"  anchor (naive icontains + COUNT) / ours, median of ratios: {statistics.median(ratios):.1f}x"
+    )
