@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from khuyenhoc.jobs import job_create, job_enqueue
 from students.duplicates import selectors, services
 from students.models import DuplicatePair
-from students.selectors import user_can_change_students
 
 
 def _filters(request, user):
@@ -48,7 +47,7 @@ def duplicate_list(request):
         "district": district,
         "reason": reason,
         "reasons": DuplicatePair.Reason.choices,
-        "can_detect": user_can_change_students(user=request.user),
+        "can_detect": selectors.user_can_detect_duplicates(user=request.user),
         "last_job": selectors.duplicate_detect_last_job(user=request.user),
     }
     return render(request, "students/duplicates/list.html", context)
@@ -60,7 +59,7 @@ def duplicate_detect_start(request):
     """Start a detection over the whole province as a job with a progress bar."""
     from students.duplicates.tasks import duplicates_detect_task
 
-    if not user_can_change_students(user=request.user):
+    if not selectors.user_can_detect_duplicates(user=request.user):
         raise PermissionDenied
     with transaction.atomic():
         job = job_create(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from khuyenhoc.access import CHANGE, VIEW
 from khuyenhoc.models import Area, Job
+from khuyenhoc.roles import Role, user_roles
 from students.models import Circumstance, DuplicatePair, Guardian, Student
 
 DETECT_JOB_KIND = "duplicates_detect"
@@ -48,6 +49,19 @@ def duplicate_pair_can_decide(*, user, pair: DuplicatePair) -> bool:
     return (
         pair.state == DuplicatePair.State.PENDING
         and DuplicatePair.objects.for_user(user, CHANGE).filter(pk=pair.pk).exists()
+    )
+
+
+def user_can_detect_duplicates(*, user) -> bool:
+    """Provincial staff and administrators start the province-wide detection; district
+    and school staff decide the pairs inside their scope but do not launch the run."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    roles = set(user_roles(user))
+    return bool(roles & {Role.ADMIN, Role.PROVINCIAL_STAFF}) and user.has_perm(
+        "students.change_student"
     )
 
 

@@ -183,3 +183,24 @@ def test_it_starts_a_detection_job(
 def test_it_does_not_let_a_leader_start_a_detection(client, leader):
     client.force_login(leader)
     assert client.post(reverse("duplicates:detect")).status_code == 403
+
+
+def test_it_does_not_let_district_staff_start_the_province_wide_detection(
+    client, pairs, district_staff_dh
+):
+    """District staff decide the pairs inside their district but the run over the
+    whole province is started by provincial staff (or an administrator)."""
+    inside, _across = pairs
+    client.force_login(district_staff_dh)
+    assert client.post(reverse("duplicates:detect")).status_code == 403
+    page = client.get(reverse("duplicates:list"))
+    assert page.context["can_detect"] is False
+    assert reverse("duplicates:detect") not in page.content.decode()
+    assert client.get(reverse("duplicates:detail", args=[inside.pk])).context["can_decide"]
+
+
+def test_it_offers_the_detection_to_provincial_staff(client, pairs, provincial_staff):
+    client.force_login(provincial_staff)
+    page = client.get(reverse("duplicates:list"))
+    assert page.context["can_detect"] is True
+    assert reverse("duplicates:detect") in page.content.decode()
