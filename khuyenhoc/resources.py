@@ -124,6 +124,24 @@ def related(obj, name: str):
 # -- the base resource ---------------------------------------------------------------
 
 
+class ReadableDiff(resources.Diff):
+    """The preview shows values as the export writes them (names, dd/mm/yyyy, codes),
+    not the raw attributes."""
+
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self._values(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self._values(resource, instance)
+
+    @staticmethod
+    def _values(resource, instance):
+        if instance is None:
+            return ["" for _f in resource.get_import_fields()]
+        return [resource.export_field(f, instance) for f in resource.get_import_fields()]
+
+
 class ScopedLoader(BaseInstanceLoader):
     """Finds the existing row of a file row among the prefetched in-scope rows."""
 
@@ -140,6 +158,10 @@ class ScopedResource(resources.ModelResource):
     # Fields left out of full_clean(): foreign keys (set from prefetched rows, so they
     # exist; Django would check each with a query) and what the database fills.
     clean_exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def get_diff_class(cls):
+        return ReadableDiff
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
