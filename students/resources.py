@@ -104,6 +104,7 @@ class StudentResource(ScopedResource):
         "note",
     )
     clean_exclude = ("school", "ethnicity", "commune", "verified_by")
+    error_fields = {"birth_year": "birth"}
 
     class Meta:
         model = Student

@@ -408,3 +408,13 @@ def test_it_imports_without_a_query_per_lookup(
     per_row = (many - few) / 20
     assert per_row <= 6, per_row
     assert Student.objects.filter(full_name__startswith="Học Sinh").count() == 25
+
+
+def test_it_puts_a_missing_birth_date_on_its_column(client, world, staff_dh):
+    client.force_login(staff_dh)
+    header = ["Họ và tên", "Giới tính", "Dân tộc", "Mã trường", "Khối"]
+    errors = row_errors(
+        upload(client, [["Lê Thị Hoa", "Nữ", "Kinh", world.school_dh.moet_code, "6"]], header)
+    )
+    assert len(errors) == 1
+    assert errors[0].startswith("Dòng 2, cột “Ngày sinh”: ")
