@@ -39,7 +39,9 @@ class DuplicatePair(models.Model):
         SWAPPED_BIRTH_DATE = "swapped_birth_date", _("Ngày sinh đảo ngày/tháng")
         SAME_BIRTH_YEAR = "same_birth_year", _("Cùng năm sinh (chỉ ghi năm)")
         SIMILAR_GUARDIAN = "similar_guardian", _("Phụ huynh gần giống")
+        SAME_GUARDIAN_PHONE = "same_guardian_phone", _("Cùng số điện thoại phụ huynh")
         SAME_COMMUNE = "same_commune", _("Cùng xã/phường")
+        SAME_VILLAGE = "same_village", _("Cùng thôn/bản/khu phố")
         SAME_SCHOOL = "same_school", _("Cùng trường")
 
     student_a = models.ForeignKey(
