@@ -10,12 +10,14 @@ Blocking, so that 1,000,000 students are not 500 billion pairs; each block is on
 join on a 64-bit key. A pair is compared only when the two records share
   - the birth date, or the date with day and month swapped, and the given name or
     everything before it (a slip touches one of the two), or
-  - the birth year, when one of them has only the year, and a guardian's name with
-    the child's given name (or the rest of the name), or a rare name (at most four
-    children of that year).
+  - the birth year, when one of them has only the year, and the same name or one
+    slip apart in the same commune or the same school, or a guardian's name with the
+    child's given name (or the rest of the name), or a rare name (at most ten children
+    of that year) anywhere.
 Names are search keys (no diacritics, lower case): the same, or one slip apart (one
-word differs by one letter, or by two swapped letters). Each pair then gets a score
-with its reasons; pairs scoring at least THRESHOLD wait for review.
+word differs by one letter, or by two swapped letters). Each pair then gets a score, a
+probability in per cent from a logistic model over what the two records share (see
+WEIGHTS), with its reasons; pairs scoring at least THRESHOLD wait for review.
 """
 
 from __future__ import annotations
