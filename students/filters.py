@@ -3,9 +3,14 @@ scope, so a select never offers (or accepts) a place the user may not see."""
 
 from __future__ import annotations
 
+from html import escape
+
 import django_filters
 from django import forms
-from django.db.models import CharField, Exists, F, Func, OuterRef, Value
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Value
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
@@ -16,12 +21,16 @@ from students.selectors import areas_for_filter, student_search
 # Sort keys offered in the column headers -> order_by() (always ending in pk, so the
 # pages are stable). Names sort the Vietnamese way: by the given name (the last word),
 # then the whole name. The first direction a header uses is ascending, except the need
-# score, which starts with the highest.
+# score, which starts with the highest. Descending turns the column's own fields
+# around and keeps names A to Z after them: "-diem" is exactly the order of the index
+# student_list_need (migration 0009), "ten" and "-ten" of student_list_name, so a page
+# of a million students is read from the index, not sorted.
+NAME_ORDER = ("given_key", "search_key", "pk")
 ORDERINGS = {
-    "ten": ("given_key", "search_key", "pk"),
-    "lop": ("grade", "given_key", "search_key", "pk"),
-    "truong": ("school__name", "grade", "given_key", "search_key", "pk"),
-    "diem": ("need_score", "given_key", "search_key", "pk"),
+    "ten": (NAME_ORDER, ()),
+    "lop": (("grade",), NAME_ORDER),
+    "truong": (("school__name", "grade"), NAME_ORDER),
+    "diem": (("need_score",), NAME_ORDER),
 }
 DEFAULT_ORDERING = "ten"
 DESCENDING_FIRST = {"diem"}
@@ -34,11 +43,32 @@ def ordering_choices() -> list[tuple[str, str]]:
     return choices
 
 
+class FastSelect(forms.Select):
+    """A select rendered in Python. Django renders each option through a template,
+    which for the area tree and a province's schools (600+ options) costs more than
+    the page's queries."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        options = [
+            '<option value="{}"{}>{}</option>'.format(
+                escape(str(option["value"])),
+                " selected" if option["selected"] else "",
+                escape(str(option["label"])),
+            )
+            for _group, group_options, _index in context["optgroups"]
+            for option in group_options
+        ]
+        attributes = flatatt(context["attrs"])
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(options)}</select>')
+
+
 class AreaChoiceField(forms.ModelChoiceField):
+    """One select showing the tree: each level indented under its parent."""
+
     def label_from_instance(self, obj: Area) -> str:
-        if obj.kind == Area.Kind.COMMUNE:
-            return f"\u00a0\u00a0\u2014 {obj.name}"
-        return obj.name
+        indent = "\u00a0\u00a0\u00a0" * max(0, obj.depth - 1)
+        return f"{indent}{'— ' if obj.depth > 1 else ''}{obj.name}"
 
 
 class SchoolChoiceField(forms.ModelChoiceField):
@@ -49,9 +79,33 @@ class SchoolChoiceField(forms.ModelChoiceField):
 class AreaFilter(django_filters.ModelChoiceFilter):
     field_class = AreaChoiceField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
 
 class SchoolFilter(django_filters.ModelChoiceFilter):
     field_class = SchoolChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+
+def _in_force(**lookup):
+    """The student's circumstances of this kind that have not ended (as the need score
+    counts them)."""
+    today = timezone.localdate()
+    return Circumstance.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today), student=OuterRef("pk"), **lookup
+    )
+
+
+def result_year_choices() -> list[tuple[str, str]]:
+    from students.rollover import current_school_year
+
+    year = current_school_year()
+    return [(str(y), f"{y}-{y + 1}") for y in range(year, year - 6, -1)]
 
 
 YES_NO = [("co", _("Đã xác minh")), ("chua", _("Chưa xác minh"))]
@@ -72,36 +126,40 @@ class StudentFilter(django_filters.FilterSet):
     area = AreaFilter(
         label=_("Địa bàn"),
         queryset=Area.objects.none(),
-        method="filter_area",
+        method="filter_school_part",
         empty_label=_("Tất cả địa bàn"),
     )
     school = SchoolFilter(
         label=_("Trường"),
         queryset=School.objects.none(),
-        field_name="school",
+        method="filter_school_part",
         empty_label=_("Tất cả trường"),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Hoàn cảnh"),
         choices=Circumstance.Kind.choices,
         method="filter_kind",
+        widget=FastSelect,
         empty_label=_("Mọi hoàn cảnh"),
     )
     school_level = django_filters.ChoiceFilter(
         label=_("Cấp học"),
         choices=School.Level.choices,
-        field_name="school__level",
+        method="filter_school_part",
+        widget=FastSelect,
         empty_label=_("Mọi cấp học"),
     )
     disability_level = django_filters.ChoiceFilter(
         label=_("Mức độ khuyết tật"),
         choices=Circumstance.DisabilityLevel.choices,
         method="filter_disability_level",
+        widget=FastSelect,
         empty_label=_("Mọi mức độ"),
     )
     ethnicity = django_filters.ModelChoiceFilter(
         label=_("Dân tộc"),
         queryset=Ethnicity.objects.order_by("code"),
+        widget=FastSelect,
         field_name="ethnicity",
         empty_label=_("Mọi dân tộc"),
     )
@@ -109,35 +167,42 @@ class StudentFilter(django_filters.FilterSet):
         label=_("Học lực / kết quả học tập"),
         choices=[(label, label) for label in RATINGS],
         method="filter_academic_result",
+        widget=FastSelect,
         empty_label=_("Mọi kết quả"),
     )
-    result_year = django_filters.NumberFilter(
-        label=_("của năm học (năm bắt đầu)"),
+    result_year = django_filters.ChoiceFilter(
+        label=_("Năm học của kết quả"),
+        choices=result_year_choices,
         method="filter_noop",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 2000, "max": 2100}),
+        widget=FastSelect,
+        empty_label=_("Mọi năm học"),
     )
     grade = django_filters.ChoiceFilter(
         label=_("Khối lớp"),
         choices=[(str(g), str(g)) for g in range(1, 13)],
         field_name="grade",
+        widget=FastSelect,
         empty_label=_("Mọi khối"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"),
         choices=Status.choices,
         field_name="status",
+        widget=FastSelect,
         empty_label=_("Mọi tình trạng"),
     )
     gender = django_filters.ChoiceFilter(
         label=_("Giới tính"),
         choices=Gender.choices,
         field_name="gender",
+        widget=FastSelect,
         empty_label=_("Nam và nữ"),
     )
     verified = django_filters.ChoiceFilter(
         label=_("Xác minh"),
         choices=YES_NO,
         method="filter_verified",
+        widget=FastSelect,
         empty_label=_("Tất cả"),
     )
     o = django_filters.ChoiceFilter(
@@ -153,27 +218,54 @@ class StudentFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.search_is_broad = False
         self.filters["area"].queryset = areas_for_filter(user=user)
         self.filters["school"].queryset = School.objects.for_user(user, "view").order_by(
             "name", "pk"
         )
 
     def filter_q(self, queryset, name, value):
-        return student_search(queryset, value)
+        queryset, self.search_is_broad = student_search(queryset, value)
+        return queryset
 
-    def filter_area(self, queryset, name, value: Area):
-        return queryset.filter(school__commune__path__startswith=value.path)
+    def filter_school_part(self, queryset, name, value):
+        # Area, school and school level together make one list of schools: see
+        # _schools_filter.
+        return queryset
+
+    def _schools_filter(self, queryset):
+        """The schools the area, school and level filters leave, looked up first (a
+        few hundred rows at most) and given to the student query as a list of ids:
+        PostgreSQL then knows how many students they hold and picks the right plan
+        (walking the sort order's index for a large selection, sorting a small one).
+        Taken from the user's own schools, so a school or area outside the scope
+        given in the URL selects nothing."""
+        data = self.form.cleaned_data
+        area, school, level = data.get("area"), data.get("school"), data.get("school_level")
+        if not (area or school or level):
+            return queryset
+        schools = School.objects.for_user(self.user, "view").values_list(
+            "pk", "level", "commune__path"
+        )
+        chosen = [
+            pk
+            for pk, school_level, path in schools
+            if (not area or path.startswith(area.path))
+            and (not school or pk == school.pk)
+            and (not level or school_level == level)
+        ]
+        if len(chosen) == len(schools):
+            # All of the user's schools (a district officer choosing their district):
+            # a second, redundant condition would only mislead the planner.
+            return queryset
+        return queryset.filter(school_id__in=chosen)
 
     def filter_kind(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Circumstance.objects.filter(student=OuterRef("pk"), kind=value))
-        )
+        return queryset.filter(Exists(_in_force(kind=value)))
 
     def filter_disability_level(self, queryset, name, value):
-        current = Circumstance.objects.filter(
-            student=OuterRef("pk"), kind="disability", disability_level=value, ended_on__isnull=True
-        )
-        return queryset.filter(Exists(current))
+        return queryset.filter(Exists(_in_force(kind="disability", disability_level=value)))
 
     def filter_academic_result(self, queryset, name, value):
         """Students rated `value` in the chosen school year (or in any year)."""
@@ -184,24 +276,29 @@ class StudentFilter(django_filters.FilterSet):
         return queryset.filter(Exists(results))
 
     def filter_noop(self, queryset, name, value):
-        # Read by filter_academic_result.
-        return queryset
+        # With a rating, read by filter_academic_result; alone: a result recorded that year.
+        if self.form.cleaned_data.get("academic_result"):
+            return queryset
+        return queryset.filter(
+            Exists(AcademicResult.objects.filter(student=OuterRef("pk"), school_year=value))
+        )
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=(value != "co"))
 
     def filter_ordering(self, queryset, name, value):
-        key = value.lstrip("-")
-        fields = ORDERINGS[key]
+        own, names = ORDERINGS[value.lstrip("-")]
         if value.startswith("-"):
-            fields = tuple(f"-{f}" for f in fields)
+            own = tuple(f"-{f}" for f in own)
+        fields = own + names
+        # The same expression as the indexes' (split_part(search_key, ' ', -1)).
         given_key = Func(
             F("search_key"), Value(" "), Value(-1), function="split_part", output_field=CharField()
         )
         return queryset.annotate(given_key=given_key).order_by(*fields)
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = self._schools_filter(super().filter_queryset(queryset))
         if not self.ordering:
             queryset = self.filter_ordering(queryset, "o", DEFAULT_ORDERING)
         return queryset

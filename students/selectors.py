@@ -3,9 +3,10 @@ number of queries (aggregates and annotations, never one query per row)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
@@ -16,39 +17,170 @@ from students.models import Circumstance, Guardian, Status, StatusChange, Studen
 KINDS = [kind for kind, _label in Circumstance.Kind.choices]
 
 
+# The list's search first fetches the ids of the students whose name, codes, or
+# guardian's name or phone match, through those columns' own indexes, when there are at
+# most this many: the page is then a look-up of a few ids. A broader term ("nguyen")
+# is tested row by row while PostgreSQL walks the sort order's index instead, which
+# stops after one page.
+SEARCH_IDS_MAX = 10_000
+# The list counts its rows up to this many and then says "more than"; the exact number
+# is one click away (an exact COUNT over a province costs more than the whole page).
+LIST_COUNT_CAP = 2000
+
+
 def student_list_queryset(*, user) -> QuerySet[Student]:
     """The students this user may see, with what a list row shows (one query for the
     rows, one for their circumstances)."""
     return (
         Student.objects.for_user(user, VIEW)
         .select_related("school", "school__commune")
+        .only(*LIST_FIELDS)
         .prefetch_related(Prefetch("circumstances", queryset=Circumstance.objects.order_by("kind")))
     )
 
 
-def student_search(queryset: QuerySet[Student], text: str) -> QuerySet[Student]:
+LIST_FIELDS = (
+    "full_name",
+    "search_key",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "status",
+    "grade",
+    "class_name",
+    "need_score",
+    "verified_at",
+    "school",
+    "school__name",
+    "school__commune",
+    "school__commune__name",
+)
+
+
+def _phone_forms(digits: str) -> list[str]:
+    """A number as typed, and with the leading 0 a spreadsheet dropped."""
+    return [digits] if digits.startswith("0") else [digits, f"0{digits}"]
+
+
+def _search_digits(text: str) -> str | None:
+    """ "0912 345 678", "0912.345.678", "+84 912 345 678" -> "0912345678"; None when the
+    text is not a number."""
+    compact = re.sub(r"[\s.\-()]", "", text)
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    return compact if compact.isdigit() else None
+
+
+def student_search(queryset: QuerySet[Student], text: str) -> tuple[QuerySet[Student], bool]:
     """Diacritic-insensitive search: the student's name, personal ID or MOET code, and
-    the name or phone number of a parent or guardian."""
+    the name or phone number of a parent or guardian (numbers also without the 0 that
+    spreadsheets drop). Returns the narrowed queryset and whether the term was broad
+    (more than SEARCH_IDS_MAX students match it anywhere): then its rows are tested
+    one by one along the sort order and counting them all would cost too much."""
     from khuyenhoc.text import search_key
 
     key = search_key(text)
     if not key:
-        return queryset
-    if key.isdigit():
-        # An ID or code prefix, or a guardian's phone (often typed without its 0).
-        phones = [key, f"0{key}"] if len(key) == 9 else [key]
-        guardians = Guardian.objects.filter(phone__in=phones).values("student_id")
-        return queryset.filter(
-            Q(personal_id__startswith=key) | Q(moet_code__startswith=key) | Q(pk__in=guardians)
-        )
-    if len(key) < 3:
-        return queryset.search(text)
-    # Student.objects.search()'s name and code test, plus a guardian's name. One
-    # uncorrelated IN over guardians is much cheaper than an EXISTS per student.
-    guardians = Guardian.objects.filter(search_key__contains=key).values("student_id")
-    return queryset.filter(
-        Q(search_key__contains=key) | Q(moet_code__iexact=key) | Q(pk__in=guardians)
-    )
+        return queryset, False
+    digits = _search_digits(key)
+    if digits is not None:
+        student_q = Q(moet_code__startswith=digits)
+        guardian_q = Q()
+        for start in _phone_forms(digits):
+            student_q |= Q(personal_id__startswith=start)
+            guardian_q |= Q(phone__startswith=start)
+    else:
+        student_q = Q(search_key__contains=key) | Q(moet_code__in={key, key.upper()})
+        guardian_q = Q(search_key__contains=key)
+    if digits is not None or len(key) >= 3:
+        ids = _search_ids(student_q, guardian_q)
+        if ids is not None:
+            return queryset.filter(pk__in=ids), False
+    guardians = Guardian.objects.filter(guardian_q, student_id=OuterRef("pk"))
+    return queryset.filter(student_q | Q(Exists(guardians))), True
+
+
+def _search_ids(student_q: Q, guardian_q: Q) -> list[int] | None:
+    """The ids of every student matching the search (students' or guardians' columns,
+    each through its own index), in one query, or None when more than SEARCH_IDS_MAX
+    rows match. The ids are not scoped: the list's queryset, scoped, is then narrowed
+    to them."""
+    students = Student.objects.filter(student_q).order_by().values_list("pk", flat=True)
+    guardians = Guardian.objects.filter(guardian_q).order_by().values_list("student_id", flat=True)
+    limit = SEARCH_IDS_MAX + 1
+    rows = list(students[:limit].union(guardians[:limit], all=True)[:limit])
+    return None if len(rows) > SEARCH_IDS_MAX else sorted(set(rows))
+
+
+@dataclass
+class ListPage:
+    """One page of the list, with its count: exact up to LIST_COUNT_CAP, else a floor."""
+
+    rows: list
+    number: int
+    size: int
+    count: int
+    count_is_exact: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if not self.count_is_exact:
+            return None
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+
+def student_list_page(
+    queryset: QuerySet[Student], *, number, size: int, count: bool = True
+) -> ListPage:
+    """Page `number` of an ordered queryset: one query for the rows (one more than a
+    page, to know whether another follows), one for their circumstances, and one
+    count capped at LIST_COUNT_CAP, skipped when the page already shows the last row
+    or when `count` is False (then the count is what is known: at least this far)."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    if not rows and number > 1:
+        # Past the end (an old link): the first page instead.
+        return student_list_page(queryset, number=1, size=size, count=count)
+    has_next = len(rows) > size
+    rows = rows[:size]
+    if not has_next:
+        return ListPage(rows, number, size, offset + len(rows), True, False)
+    if not count:
+        return ListPage(rows, number, size, offset + size, False, True)
+    counted = queryset.order_by()[: LIST_COUNT_CAP + 1].count()
+    if counted > LIST_COUNT_CAP:
+        return ListPage(rows, number, size, LIST_COUNT_CAP, False, True)
+    return ListPage(rows, number, size, counted, True, has_next)
+
+
+def student_list_count(queryset: QuerySet[Student]) -> int:
+    """The exact number of rows, asked for on demand."""
+    return queryset.order_by().count()
 
 
 def student_detail_get(*, user, pk: int) -> Student:
@@ -96,9 +228,13 @@ def user_can_change_student(*, user, student: Student) -> bool:
 
 
 def areas_for_filter(*, user) -> QuerySet[Area]:
-    """Districts and communes in the user's scope, in tree order."""
+    """The area tree in the user's scope (province, district, commune, in tree order),
+    only where there are schools: the 2025 units and the provinces merged in have
+    none yet."""
+    schools_below = School.objects.filter(commune__path__startswith=OuterRef("path"))
     return Area.objects.for_user(user, VIEW).filter(
-        kind__in=[Area.Kind.DISTRICT, Area.Kind.COMMUNE]
+        Exists(schools_below),
+        kind__in=[Area.Kind.PROVINCE, Area.Kind.DISTRICT, Area.Kind.COMMUNE],
     )
 
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,13 +29,22 @@ RESULTS_TARGET = "ket-qua"
 def student_list(request):
     students = selectors.student_list_queryset(user=request.user)
     filterset = StudentFilter(request.GET, queryset=students, user=request.user)
-    paginator = Paginator(filterset.qs, settings.STUDENT_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    if request.htmx and request.GET.get("dem") == "1":
+        # The exact count of a selection larger than the page's capped count, on demand.
+        count = selectors.student_list_count(filterset.qs)
+        return render(request, "students/_student_count.html", {"count": count})
+    students = filterset.qs
+    page = selectors.student_list_page(
+        students,
+        number=request.GET.get("page"),
+        size=settings.STUDENT_PAGE_SIZE,
+        count=not filterset.search_is_broad,
+    )
     ordering = filterset.ordering
     context = {
         "filter": filterset,
         "page": page,
-        "students": page.object_list,
+        "students": page.rows,
         "ordering": ordering,
         "sort_links": _sort_links(ordering),
         "results_target": RESULTS_TARGET,
