@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
@@ -95,7 +96,10 @@ def student_search(queryset: QuerySet[Student], text: str) -> tuple[QuerySet[Stu
     if digits is not None or len(key) >= 3:
         ids = _search_ids(student_q, guardian_q)
         if ids is not None:
-            return queryset.filter(pk__in=ids), False
+            # As a set PostgreSQL reads row by row (unnest of one array parameter), not
+            # a literal list it would scan for every row of a sort index it walks.
+            in_ids = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+            return queryset.filter(pk__in=in_ids), False
     guardians = Guardian.objects.filter(guardian_q, student_id=OuterRef("pk"))
     return queryset.filter(student_q | Q(Exists(guardians))), True
 
