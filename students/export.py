@@ -23,12 +23,14 @@ def student_export_start(*, user, query: str):
     return job
 
 
+PROGRESS_EVERY = 2000  # rows between two progress updates
+
+
 @shared_task(acks_late=True)
 def student_export_task(job_id: int, user_id: int, query: str) -> None:
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
-    from students.collection.template import students_export_write
     from students.filters import StudentFilter
     from students.models import Student
 
@@ -37,16 +39,95 @@ def student_export_task(job_id: int, user_id: int, query: str) -> None:
         filterset = StudentFilter(
             QueryDict(query), queryset=Student.objects.for_user(user, "view"), user=user
         )
+        students = filterset.qs
+        total = students.order_by().count()
+        job_progress(job_id=job_id, done=0, total=total, message="Đang ghi tệp Excel")
         path = export_path(job_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        job_progress(job_id=job_id, done=0, total=1, message="Đang ghi tệp Excel")
-        count = students_export_write(
-            queryset=filterset.qs, path=path, title="Danh sách học sinh theo bộ lọc"
+
+        def progress(done: int) -> None:
+            job_progress(job_id=job_id, done=done)
+
+        count = students_export_write_progress(
+            queryset=students,
+            path=path,
+            title=filter_title(filterset),
+            progress=progress,
         )
         return {
             "url": reverse("students:export_download", args=[job_id]),
             "rows": count,
-            "message": f"{count:,} học sinh".replace(",", "."),
+            "title": filter_title(filterset),
+            "message": f"Đã xuất {count:,} học sinh".replace(",", "."),
         }
 
     job_run(job_id=job_id, work=work)
+
+
+def filter_title(filterset) -> str:
+    """The selection in words, for the file's heading and the access log: "Huyện Gio
+    Linh; Hoàn cảnh: Hộ nghèo; tìm “nguyen”"."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return "Danh sách học sinh"
+    parts = []
+    data = filterset.form.cleaned_data
+    for name, field in filterset.form.fields.items():
+        value = data.get(name)
+        if name in ("o", "q") or value in (None, ""):
+            continue
+        label = value.name if hasattr(value, "name") else dict(field.choices).get(value, value)
+        parts.append(str(label) if name in ("area", "school") else f"{field.label}: {label}")
+    if data.get("q"):
+        parts.append(f"tìm “{data['q']}”")
+    return "; ".join(parts) or "Danh sách học sinh"
+
+
+def students_export_write_progress(*, queryset, path, title: str, progress) -> int:
+    """students/collection/template.py's students_export_write (the canonical writer of
+    workbook.py: one sheet per school, schools by name, students by class and name),
+    reporting `progress(rows written)` every PROGRESS_EVERY rows."""
+    from itertools import groupby
+    from operator import itemgetter
+
+    from django.utils import timezone
+
+    from khuyenhoc.models import School
+    from students.collection.template import _or_empty, _renumbered, _sheet_name
+    from students.collection.workbook import LIST_TITLE, student_rows, workbook_write_sheets
+
+    today = timezone.localdate()
+    subtitle = f"{title}, xuất ngày {today:%d/%m/%Y}"
+    schools = {s.pk: s for s in School.objects.filter(pk__in=queryset.values("school_id"))}
+    students = queryset.order_by(
+        "school__name", "school_id", "grade", "class_name", "search_key", "pk"
+    )
+    written = 0
+
+    def counted(pairs):
+        nonlocal written
+        for pair in pairs:
+            written += 1
+            if written % PROGRESS_EVERY == 0:
+                progress(written)
+            yield pair
+
+    pairs = counted(student_rows(students, today=today, with_school=True))
+    used: set[str] = set()
+
+    def sheets():
+        for school_id, group in groupby(pairs, key=itemgetter(0)):
+            school = schools[school_id]
+            yield (
+                _sheet_name(school.name, used),
+                [LIST_TITLE, school.name, subtitle],
+                _renumbered(cells for _id, cells in group),
+            )
+
+    count = workbook_write_sheets(
+        path=path,
+        sheets=_or_empty(sheets(), [LIST_TITLE, title, subtitle]),
+        with_validation=False,
+        instructions=False,
+    )
+    progress(written)
+    return count

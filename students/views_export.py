@@ -32,7 +32,7 @@ def student_export_download(request, job_id: int):
     personal_data_access_log(
         user=request.user,
         action=Action.LIST_EXPORTED,
-        what=students_what("Danh sách học sinh theo bộ lọc", rows),
+        what=students_what(job.result.get("title") or "Danh sách học sinh theo bộ lọc", rows),
         rows=rows,
         request=request,
     )

@@ -265,3 +265,153 @@ def test_it_exports_the_filtered_selection_for_its_owner_only(
     outsider = django_user_model.objects.create_user("ngoai", password="x")
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+# --- the list at scale: search paths, capped count, tree, in-force circumstances -------
+
+
+@pytest.fixture
+def searchable(world):
+    student = StudentFactory(
+        school=world.school_dh,
+        full_name="Hồ Thị Ngọc Ánh",
+        personal_id="045212000999",
+        moet_code="4512345678",
+    )
+    GuardianFactory(student=student, full_name="Đặng Văn Lực", phone="0987654321")
+    return student
+
+
+SEARCHES = [
+    "ho thi ngoc anh",  # name without diacritics
+    "NGOC ANH",
+    "045212000999",  # personal ID
+    "45212000999",  # personal ID that lost its leading 0 in a spreadsheet
+    "0452120",  # personal ID prefix
+    "4512345678",  # MOET code
+    "dang van luc",  # guardian's name
+    "van luc",
+    "0987654321",  # guardian's phone
+    "987654321",  # ... without its 0
+    "0987 654 321",
+    "+84 987 654 321",
+]
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["ids-first", "row-by-row"])
+@pytest.mark.parametrize("text", SEARCHES)
+def test_it_finds_a_student_by_each_search_field(
+    client, world, district_staff_dh, searchable, monkeypatch, text, broad
+):
+    from students import selectors
+
+    if broad:  # as if the term matched more than SEARCH_IDS_MAX students
+        monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)
+    client.force_login(district_staff_dh)
+    assert names(client.get(URL, {"q": text})) == ["Hồ Thị Ngọc Ánh"]
+
+
+@pytest.mark.parametrize("broad", [False, True], ids=["ids-first", "row-by-row"])
+def test_it_never_finds_by_guardian_or_phone_outside_the_scope(
+    client, world, district_staff_gl, searchable, monkeypatch, broad
+):
+    from students import selectors
+
+    if broad:
+        monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)
+    client.force_login(district_staff_gl)
+    for text in ("dang van luc", "987654321", "045212000999", "ngoc anh"):
+        assert names(client.get(URL, {"q": text})) == [], text
+
+
+def test_it_caps_the_count_and_counts_exactly_on_demand(
+    client, world, provincial_staff, settings, monkeypatch
+):
+    from students import selectors
+
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
+    settings.STUDENT_PAGE_SIZE = 2
+    StudentFactory.create_batch(4, school=world.school_dh)
+    client.force_login(provincial_staff)
+    response = client.get(URL)
+    page = response.context["page"]
+    assert (page.count, page.count_is_exact, page.num_pages, page.has_next) == (
+        3,
+        False,
+        None,
+        True,
+    )
+    body = response.content.decode()
+    assert "Hơn 3 học sinh" in body
+    exact = client.get(URL, {"dem": "1"}, headers={"HX-Request": "true"})
+    assert exact.content.decode().strip().endswith("6 học sinh</span>")
+    last = client.get(URL, {"page": 3})
+    assert last.context["page"].count_is_exact
+    assert last.context["page"].count == 6
+
+
+def test_it_offers_the_area_tree_from_the_province_down(client, world, provincial_staff):
+    client.force_login(provincial_staff)
+    field = client.get(URL).context["filter"].form.fields["area"]
+    labels = [label for _value, label in field.choices][1:]
+    assert labels[0] == "Tỉnh Quảng Trị"
+    assert labels[1].strip().endswith("— Thành phố Đông Hà")
+    assert labels[2].startswith("\u00a0" * 6) and labels[2].endswith("— Phường 1")
+
+
+def test_it_filters_by_circumstances_in_force_only(client, world, provincial_staff):
+    import datetime as dt
+
+    CircumstanceFactory(
+        student=world.student_dh, kind="orphan", orphan_label="father", ended_on=dt.date(2020, 1, 1)
+    )
+    CircumstanceFactory(student=world.student_gl, kind="orphan", orphan_label="mother")
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"kind": "orphan"})) == ["Trần Thị Đào"]
+
+
+def test_it_filters_by_the_school_year_of_a_result_alone(client, world, provincial_staff):
+    from students.models import AcademicResult
+
+    AcademicResult.objects.create(student=world.student_gl, school_year=2025, academic_result="Khá")
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"result_year": 2025})) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"result_year": 2024})) == []
+
+
+def test_it_combines_area_school_and_level_into_the_users_own_schools(
+    client, world, provincial_staff, district_staff_dh
+):
+    primary = SchoolFactory(commune=world.gio_my, level="primary", grade_min=1, grade_max=5)
+    StudentFactory(school=primary, full_name="Lê Văn Tí")
+    client.force_login(provincial_staff)
+    assert names(client.get(URL, {"area": world.gio_linh.pk, "school_level": "primary"})) == [
+        "Lê Văn Tí"
+    ]
+    assert names(client.get(URL, {"area": world.dong_ha.pk, "school_level": "primary"})) == []
+    client.force_login(district_staff_dh)
+    assert names(client.get(URL, {"school_level": "primary"})) == []
+
+
+def test_it_keeps_the_number_of_queries_whatever_the_rows(
+    client, world, district_staff_dh, django_assert_num_queries, settings
+):
+    """An exact number of queries for a searched, filtered, sorted page: session, user,
+    roles and scope, the search's ids, the schools of the filters, the rows, their
+    circumstances, the capped count, the filter form's choices."""
+    settings.STUDENT_PAGE_SIZE = 2
+    schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
+    params = {"q": "nguyen", "kind": "poor", "school_level": "lower_secondary", "o": "-diem"}
+    client.force_login(district_staff_dh)
+    _many(schools, 3)
+    client.get(URL, params)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, params)
+    _many(schools, 40)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(URL, params)
+    assert len(response.context["students"]) == 2
+    assert response.context["page"].count == 43
