@@ -347,7 +347,8 @@ def run_naive(sample: int) -> None:
 def main() -> None:
     total = int(os.environ.get("BENCH_DUP_STUDENTS", "1000000"))
     sample = int(os.environ.get("BENCH_DUP_SAMPLE", "5000"))
-    django_setup()
+    # Its own kept database: the import benchmark leaves students of non-demo schools.
+    django_setup(suffix="_dup")
     seeded, wall = child("bench.duplicates", "seed", str(total))
     print(
         f"Duplicate benchmark: {total:,} students, {seeded['planted']:,} planted duplicates"
