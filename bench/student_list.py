@@ -116,7 +116,7 @@ def main() -> None:
     setup_test_environment()
     if Student.objects.count() < students:
         print(f"Seeding {students:,} students (once; kept in the benchmark database) ...")
-        call_command("load_areas", province="Quảng Trị", verbosity=0)
+        call_command("load_areas", provinces=["Quảng Trị"], verbosity=0)
         call_command("seed_demo", students=students, force=True, verbosity=0)
     total = Student.objects.count()
     users = {
