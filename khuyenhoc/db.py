@@ -13,9 +13,12 @@ def ids_reserve(*, table: str, count: int) -> list[int]:
     if count == 0:
         return []
     with connection.cursor() as cursor:
+        # The sequence is looked up once: pg_get_serial_sequence() in the select list
+        # would run for every generated row.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
         )
         return [row[0] for row in cursor.fetchall()]
 

@@ -91,32 +91,37 @@ def _jsonable(value):
 
 
 class Matcher:
-    """Finds the registry student for each parsed row of a chunk, with one query."""
+    """Finds the registry student for each parsed row of a chunk, with one query for
+    the personal IDs and MOET codes of the chunk; the school's own students (for the
+    name + birth match) are read once per file and shared between chunks."""
 
     _FIELDS = ("id", "school_id", "search_key", "birth_date", "birth_year", *STUDENT_FIELDS)
+    _COLUMNS = ", ".join(f"s.{f}" for f in _FIELDS)
 
-    def __init__(self, *, school: School, rows: list[ParsedRow]):
+    def __init__(
+        self,
+        *,
+        school: School,
+        rows: list[ParsedRow],
+        by_name: dict[tuple, list[dict]] | None = None,
+    ):
         self.school = school
         ids = list({r.values.get("personal_id") for r in rows} - {None, ""})
         codes = list({r.values.get("moet_code") for r in rows} - {None, ""})
-        keys = list({r.values.get("search_key") for r in rows} - {None, ""})
         self.by_id: dict[str, dict] = {}
         self.by_code: dict[str, dict] = {}
-        self.by_name: dict[tuple, list[dict]] = defaultdict(list)
-        columns = ", ".join(f"s.{f}" for f in self._FIELDS)
+        self.by_name = self.school_students(school=school) if by_name is None else by_name
+        if not (ids or codes):
+            return
         with connection.cursor() as cursor:
             # Look-up lists travel as one JSON text each (adapting long arrays value by
-            # value is slow); each branch is a hashed semi-join on an index.
+            # value is slow); each branch is a hashed semi-join on a unique index.
             cursor.execute(
-                f"SELECT {columns} FROM students_student s WHERE s.personal_id IN"
+                f"SELECT {self._COLUMNS} FROM students_student s WHERE s.personal_id IN"
                 " (SELECT jsonb_array_elements_text(%s::jsonb))"
-                f" UNION SELECT {columns} FROM students_student s WHERE s.moet_code IN"
-                " (SELECT jsonb_array_elements_text(%s::jsonb))"
-                f" UNION SELECT {columns} FROM students_student s WHERE s.school_id = %s"
-                " AND s.search_key IN (SELECT jsonb_array_elements_text(%s::jsonb))"
-                # A record merged into another is kept for its history only.
-                " AND s.merged_into_id IS NULL",
-                [_json(ids), _json(codes), school.pk, _json(keys)],
+                f" UNION SELECT {self._COLUMNS} FROM students_student s WHERE s.moet_code IN"
+                " (SELECT jsonb_array_elements_text(%s::jsonb))",
+                [_json(ids), _json(codes)],
             )
             found = [dict(zip(self._FIELDS, r, strict=True)) for r in cursor.fetchall()]
         for s in found:
@@ -125,8 +130,24 @@ class Matcher:
                 self.by_id[s["personal_id"]] = s
             if s["moet_code"]:
                 self.by_code[s["moet_code"]] = s
-            if s["school_id"] == school.pk:
-                self.by_name[(s["search_key"], s["birth_year"])].append(s)
+
+    @classmethod
+    def school_students(cls, *, school: School) -> dict[tuple, list[dict]]:
+        """The school's students by (name key, birth year): a school has a few thousand
+        at most, one query for the whole file. A record merged into another is kept
+        for its history only and never matched."""
+        by_name: dict[tuple, list[dict]] = defaultdict(list)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {cls._COLUMNS} FROM students_student s"
+                " WHERE s.school_id = %s AND s.merged_into_id IS NULL",
+                [school.pk],
+            )
+            for r in cursor.fetchall():
+                s = dict(zip(cls._FIELDS, r, strict=True))
+                s["pk"] = s["id"]
+                by_name[(s["search_key"], s["birth_year"])].append(s)
+        return by_name
 
     def match(self, row: ParsedRow) -> dict | None:
         v = row.values
@@ -351,10 +372,15 @@ class _Stager:
         self.school_names: dict[int, str] = {}
         self.new_keys: dict[tuple, list[int]] = defaultdict(list)
         self.scores: dict[tuple, int] = {}
+        self.by_name: dict[tuple, list[dict]] | None = None
         self.total = 0
 
     def chunk(self, rows: list[ParsedRow]) -> None:
-        matcher = Matcher(school=self.school, rows=[r for r in rows if not r.errors])
+        if self.by_name is None:
+            self.by_name = Matcher.school_students(school=self.school)
+        matcher = Matcher(
+            school=self.school, rows=[r for r in rows if not r.errors], by_name=self.by_name
+        )
         pending = []
         matched: set[int] = set()
         for row in rows:
