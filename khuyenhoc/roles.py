@@ -35,6 +35,7 @@ _RECORD_MODELS = [
     "students.guardian",
     "students.academicresult",
     "students.statuschange",
+    "students.support",
 ]
 _REFERENCE_MODELS = ["khuyenhoc.area", "khuyenhoc.school", "students.ethnicity"]
 # Uploaded lists: schools and districts send and review them.

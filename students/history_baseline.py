@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from students.models import Circumstance, Guardian, Student
+from students.models import Circumstance, Guardian, Student, Support
 
 BASELINE = "baseline"
 
 # Tracked model -> the column that says when the row was written, if it has one.
-_TRACKED = ((Student, "created_at"), (Circumstance, "recorded_at"), (Guardian, None))
+_TRACKED = (
+    (Student, "created_at"),
+    (Circumstance, "recorded_at"),
+    (Guardian, None),
+    (Support, "recorded_at"),
+)
 
 
 @transaction.atomic

@@ -22,7 +22,14 @@ from pghistory.models import Events
 from khuyenhoc.access import VIEW
 from khuyenhoc.models import Area
 from students.history_baseline import BASELINE
-from students.models import AcademicResult, Circumstance, Guardian, StatusChange, Student
+from students.models import (
+    AcademicResult,
+    Circumstance,
+    Guardian,
+    StatusChange,
+    Student,
+    Support,
+)
 
 # How many change events the record page shows, newest first.
 HISTORY_LIMIT = 100
@@ -48,9 +55,38 @@ def student_record_get(*, user, pk: int) -> Student:
                     "from_school", "to_school", "recorded_by"
                 ),
             ),
+            Prefetch("supports", queryset=Support.objects.select_related("recorded_by")),
         )
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass
+class SupportYear:
+    """The support a student received in one school year, with what it adds up to."""
+
+    school_year: int
+    rows: list[Support]
+    total_vnd: int
+    without_amount: int  # gifts in kind recorded without a value
+
+    @property
+    def display(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"
+
+
+def supports_by_year(student: Student) -> list[SupportYear]:
+    """The student's (prefetched) support rows grouped by school year, newest first,
+    each year's rows newest first."""
+    years: dict[int, list[Support]] = defaultdict(list)
+    for support in student.supports.all():
+        years[support.school_year].append(support)
+    result = []
+    for year in sorted(years, reverse=True):
+        rows = sorted(years[year], key=lambda s: (s.received_on, s.pk), reverse=True)
+        amounts = [s.amount_vnd for s in rows if s.amount_vnd is not None]
+        result.append(SupportYear(year, rows, sum(amounts), len(rows) - len(amounts)))
+    return result
 
 
 def districts_of(*areas: Area | None) -> list[Area | None]:
@@ -113,7 +149,8 @@ class FieldChange:
 
 @dataclass
 class HistoryItem:
-    """What one event did to one row: the student, a circumstance or a guardian."""
+    """What one event did to one row: the student, a circumstance, a guardian, a
+    result or a support row."""
 
     subject: str
     action: str
@@ -139,6 +176,7 @@ _SUBJECTS = {
     Circumstance: (gettext_lazy("Hoàn cảnh"), {"id", "student_id"}),
     Guardian: (gettext_lazy("Phụ huynh"), {"id", "student_id"}),
     AcademicResult: (gettext_lazy("Kết quả học tập"), {"id", "student_id"}),
+    Support: (gettext_lazy("Hỗ trợ"), {"id", "student_id", "recorded_by_id"}),
 }
 
 
@@ -215,6 +253,8 @@ def _display(f, value, names: _Names) -> str:
         return names.get(f.related_model, value)
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
+    if f.model is Support and f.name == "amount_vnd":
+        return vnd(value)
     if isinstance(f, models.BooleanField):
         return _("Có") if value else _("Không")
     if isinstance(f, models.DateTimeField):
@@ -232,6 +272,13 @@ def _display(f, value, names: _Names) -> str:
     return str(value)
 
 
+def vnd(amount: int) -> str:
+    """An amount of money as Vietnamese write it: 1.500.000 đ."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    return f"{intcomma(int(amount))}\u00a0đ"
+
+
 def _row_subject(model, data: dict) -> str:
     word = _SUBJECTS[model][0]
     if model is Circumstance:
@@ -247,13 +294,23 @@ def _row_subject(model, data: dict) -> str:
     if model is AcademicResult and data.get("school_year"):
         year = int(data["school_year"])
         return f"{word} {year}-{year + 1}"
+    if model is Support:
+        kinds = dict(Support.Kind.choices)
+        text = str(kinds.get(data.get("kind"), data.get("kind") or ""))
+        if data.get("giver"):
+            text = f"{text}, {data['giver']}"
+        if data.get("school_year"):
+            year = int(data["school_year"])
+            return f"{word} {year}-{year + 1}: {text}"
+        return f"{word}: {text}"
     return str(word)
 
 
 def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[list, bool]:
     """The record's change history, newest first: (entries, whether older ones exist).
 
-    One query for the events of the student, their circumstances and guardians (with
+    One query for the events of the student and the rows that hang off them
+    (circumstances, guardians, academic results, support received; with
     the differences worked out by PostgreSQL), then one per kind of row named in them
     (people, schools, communes, ethnic groups). Events are grouped by their context:
     one form sent, one import, one merge is one entry.
@@ -309,6 +366,8 @@ def _history_item(event, model, names: _Names) -> HistoryItem:
     if event.pgh_label == "insert":
         action = _("Tạo hồ sơ") if model is Student else _("Thêm")
         return HistoryItem(subject=subject, action=action, is_new=True)
+    if event.pgh_label == "delete":
+        return HistoryItem(subject=subject, action=_("Xoá"))
     diff = event.pgh_diff or {}
     changes = [
         FieldChange(

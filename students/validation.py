@@ -3,6 +3,7 @@ Messages are in Vietnamese, say what is wrong and what to do, and sit on the fie
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
@@ -117,6 +118,50 @@ def circumstance_errors(c) -> None:
         )
     if c.started_on and c.ended_on and c.ended_on < c.started_on:
         errors.setdefault("ended_on", []).append(_("Ngày kết thúc phải sau ngày bắt đầu."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def support_errors(support) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    received, year = support.received_on, support.school_year
+    if received:
+        if received > today:
+            errors.setdefault("received_on", []).append(
+                _("Ngày nhận không được ở trong tương lai.")
+            )
+        elif received.year < 2000:
+            errors.setdefault("received_on", []).append(
+                _("Ngày nhận %(d)s không hợp lệ.") % {"d": received.strftime("%d/%m/%Y")}
+            )
+        elif year and not dt.date(year, 1, 1) <= received <= dt.date(year + 1, 12, 31):
+            errors.setdefault("received_on", []).append(
+                _(
+                    "Ngày nhận %(d)s không thuộc năm học %(a)s-%(b)s. Kiểm tra lại ngày nhận hoặc năm học."
+                )
+                % {"d": received.strftime("%d/%m/%Y"), "a": year, "b": year + 1}
+            )
+    # (A year taken from a wrong date is not a second mistake.)
+    if year is not None and not 2000 <= year <= today.year + 1 and "received_on" not in errors:
+        errors.setdefault("school_year", []).append(
+            _("Năm học %(a)s-%(b)s không hợp lệ.") % {"a": year, "b": year + 1}
+        )
+    if support.amount_vnd is not None and support.amount_vnd < 0:
+        errors.setdefault("amount_vnd", []).append(_("Số tiền không được âm."))
+    elif support.amount_vnd is None and support.kind in support.MONEY_KINDS:
+        errors.setdefault("amount_vnd", []).append(
+            _("Nhập số tiền của %(kind)s (đồng), ví dụ 1.000.000.")
+            % {"kind": support.get_kind_display().lower()}
+        )
+    if support.quantity is not None and support.quantity < 1:
+        errors.setdefault("quantity", []).append(
+            _("Số lượng phải từ 1 trở lên; để trống nếu không đếm được.")
+        )
+    if support.kind == "other" and not (support.description or "").strip():
+        errors.setdefault("description", []).append(
+            _("Ghi rõ đã hỗ trợ gì, ví dụ: sửa chữa nhà ở, áo ấm mùa đông.")
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 
 from khuyenhoc.access import grant
 from khuyenhoc.models import Area, School
-from students.models import Circumstance, Ethnicity, Guardian, Student
+from students.models import Circumstance, Ethnicity, Guardian, Student, Support
+from students.rollover import current_school_year
 
 
 def area_add(*, parent: Area | None, code: str, name: str, kind: str, short_name: str = "") -> Area:
@@ -64,6 +65,26 @@ class CircumstanceFactory(factory.django.DjangoModelFactory):
 
     kind = Circumstance.Kind.POOR
     household_year = factory.LazyFunction(lambda: dt.date.today().year)
+
+
+def this_school_year_day() -> dt.date:
+    """A day of the current school year that is not in the future."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return min(today, dt.date(current_school_year(today), 9, 20))
+
+
+class SupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Support
+
+    received_on = factory.LazyFunction(this_school_year_day)
+    school_year = factory.LazyAttribute(lambda o: current_school_year(o.received_on))
+    giver = "Công ty Điện lực Quảng Trị"
+    kind = Support.Kind.SCHOLARSHIP
+    description = "Học bổng Khuyến học"
+    amount_vnd = 1_500_000
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from students.models.record import (
     Wish,
 )
 from students.models.rollover import LevelLeaver, Rollover
+from students.models.support import Support
 
 __all__ = [
     "AcademicResult",
@@ -32,6 +33,7 @@ __all__ = [
     "StudentQuerySet",
     "Submission",
     "SubmissionRow",
+    "Support",
     "Rollover",
     "Wish",
 ]
