@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
-from khuyenhoc.roles import Role
+from khuyenhoc.roles import Role, user_roles
 
 VIEW = "view"
 CHANGE = "change"
@@ -115,7 +115,8 @@ def scope_for(user, action: str = VIEW, model=None) -> Scope:
         return EVERYTHING
     cache = user.__dict__.setdefault("_khuyenhoc_scopes", {})
     if action not in cache:
-        if any(g.name == Role.ADMIN for g in user.groups.all()):
+        # The user's roles are read once per request (khuyenhoc.roles.user_roles).
+        if Role.ADMIN in user_roles(user):
             cache[action] = EVERYTHING
         else:
             cache[action] = _granted(user, action)
