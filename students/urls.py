@@ -1,6 +1,6 @@
 from django.urls import path
 
-from students import views, views_export, views_status
+from students import views, views_export, views_status, views_support
 
 app_name = "students"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("<int:pk>/phu-huynh/them/", views.guardian_edit, name="guardian_add"),
     path("<int:pk>/phu-huynh/<int:guardian_pk>/sua/", views.guardian_edit, name="guardian_edit"),
+    path("<int:pk>/ho-tro/them/", views_support.support_edit, name="support_add"),
+    path("<int:pk>/ho-tro/<int:support_pk>/sua/", views_support.support_edit, name="support_edit"),
+    path(
+        "<int:pk>/ho-tro/<int:support_pk>/xoa/", views_support.support_delete, name="support_delete"
+    ),
     path("xuat-excel/", views_export.student_export, name="export"),
     path("xuat-excel/<int:job_id>/", views_export.student_export_download, name="export_download"),
     path("<int:pk>/tinh-trang/", views_status.status_change, name="status_change"),

@@ -20,6 +20,7 @@ from students import selectors, services
 from students.filters import DESCENDING_FIRST, ORDERINGS, StudentFilter
 from students.forms import CircumstanceForm, GuardianForm, StudentForm
 from students.models import Circumstance, Guardian
+from students.rollover import current_school_year
 from students.scoring import household_year_is_current
 
 RESULTS_TARGET = "ket-qua"
@@ -123,6 +124,8 @@ def student_detail(request, pk: int):
         "history_more": history_more,
         "history_limit": selectors_record.HISTORY_LIMIT,
         "can_change": can_change,
+        "support_years": selectors_record.supports_by_year(student),
+        "current_school_year": current_school_year(today),
     }
     return render(request, "students/student_detail.html", context)
 

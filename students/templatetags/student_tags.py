@@ -27,3 +27,13 @@ def can_rollover(context) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None)
     return bool(user and user.is_authenticated and user_can_rollover(user))
+
+
+@register.filter
+def vnd(amount) -> str:
+    """1500000 -> "1.500.000 đ" (the thousands separator of the active language)."""
+    from students.selectors_record import vnd as as_vnd
+
+    if amount in (None, ""):
+        return ""
+    return as_vnd(amount)

@@ -266,7 +266,7 @@ def test_it_shows_the_support_section_with_an_honest_empty_state(client, world, 
     client.force_login(leader)
     body = client.get(url(world.student_dh)).content.decode()
     assert "Hỗ trợ đã nhận theo năm học" in body
-    assert "khi việc phân bổ được ghi nhận" in body
+    assert "Chưa ghi nhận hỗ trợ nào" in body
 
 
 def test_it_shows_circumstance_evidence_dates_and_confirmation(client, world, provincial_staff):
