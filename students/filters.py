@@ -14,8 +14,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
-from students.models import AcademicResult, Circumstance, Ethnicity, Gender, Status, Student
+from students.models import (
+    AcademicResult,
+    Circumstance,
+    Ethnicity,
+    Gender,
+    Status,
+    Student,
+    Support,
+)
 from students.results.parse import RATINGS
+from students.rollover import current_school_year
 from students.selectors import areas_for_filter, student_search
 
 # Sort keys offered in the column headers -> order_by() (always ending in pk, so the
@@ -102,13 +111,12 @@ def _in_force(**lookup):
 
 
 def result_year_choices() -> list[tuple[str, str]]:
-    from students.rollover import current_school_year
-
     year = current_school_year()
     return [(str(y), f"{y}-{y + 1}") for y in range(year, year - 6, -1)]
 
 
 YES_NO = [("co", _("Đã xác minh")), ("chua", _("Chưa xác minh"))]
+SUPPORTED = [("co", _("Đã được hỗ trợ")), ("chua", _("Chưa được hỗ trợ"))]
 
 
 class StudentFilter(django_filters.FilterSet):
@@ -205,6 +213,13 @@ class StudentFilter(django_filters.FilterSet):
         widget=FastSelect,
         empty_label=_("Tất cả"),
     )
+    supported = django_filters.ChoiceFilter(
+        label=_("Hỗ trợ năm học này"),
+        choices=SUPPORTED,
+        method="filter_supported",
+        widget=FastSelect,
+        empty_label=_("Tất cả"),
+    )
     o = django_filters.ChoiceFilter(
         label=_("Sắp xếp"),
         choices=ordering_choices(),
@@ -224,6 +239,11 @@ class StudentFilter(django_filters.FilterSet):
         self.filters["school"].queryset = School.objects.for_user(user, "view").order_by(
             "name", "pk"
         )
+        self.school_year = current_school_year()
+        self.filters["supported"].label = _("Hỗ trợ năm học này (%(a)s-%(b)s)") % {
+            "a": self.school_year,
+            "b": self.school_year + 1,
+        }
 
     def filter_q(self, queryset, name, value):
         queryset, self.search_is_broad = student_search(queryset, value)
@@ -282,6 +302,16 @@ class StudentFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(AcademicResult.objects.filter(student=OuterRef("pk"), school_year=value))
         )
+
+    def filter_supported(self, queryset, name, value):
+        """Students who received (or not) any support in the current school year: an
+        EXISTS per row on the index support_year_student (school_year, student_id),
+        which PostgreSQL answers from the index alone while it walks the sort order,
+        or as one semi-join over that year's rows."""
+        supports = Support.objects.filter(student=OuterRef("pk"), school_year=self.school_year)
+        if value == "co":
+            return queryset.filter(Exists(supports))
+        return queryset.filter(~Exists(supports))
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=(value != "co"))

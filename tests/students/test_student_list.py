@@ -415,3 +415,60 @@ def test_it_keeps_the_number_of_queries_whatever_the_rows(
         response = client.get(URL, params)
     assert len(response.context["students"]) == 2
     assert response.context["page"].count == 43
+
+
+def test_it_filters_by_support_this_school_year(client, world, provincial_staff):
+    import datetime as dt
+
+    from students.rollover import current_school_year
+    from tests.factories import SupportFactory
+
+    year = current_school_year()
+    lan = StudentFactory(full_name="Lê Thị Lan", school=world.school_dh)
+    SupportFactory(student=world.student_gl)
+    # Last year's support does not count for this year.
+    SupportFactory(student=lan, school_year=year - 1, received_on=dt.date(year - 1, 10, 1))
+    client.force_login(provincial_staff)
+    response = client.get(URL, {"supported": "co"})
+    assert names(response) == ["Trần Thị Đào"]
+    assert names(client.get(URL, {"supported": "chua"})) == ["Nguyễn Văn An", "Lê Thị Lan"]
+    assert len(names(client.get(URL))) == 3
+    label = f"Hỗ trợ năm học này ({year}-{year + 1})"
+    assert label in response.content.decode()
+    assert "Đã được hỗ trợ" in response.content.decode()
+
+
+def test_it_filters_by_support_within_the_scope_only(client, world, district_staff_dh):
+    from tests.factories import SupportFactory
+
+    SupportFactory(student=world.student_gl)
+    client.force_login(district_staff_dh)
+    assert names(client.get(URL, {"supported": "co"})) == []
+    assert names(client.get(URL, {"supported": "chua"})) == ["Nguyễn Văn An"]
+
+
+def test_it_keeps_the_number_of_queries_with_the_support_filter(
+    client, world, district_staff_dh, django_assert_num_queries, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SupportFactory
+
+    settings.STUDENT_PAGE_SIZE = 2
+    schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
+    params = {"supported": "co", "kind": "poor", "o": "-diem"}
+    client.force_login(district_staff_dh)
+    _many(schools, 3)
+    for student in Student.objects.all():
+        SupportFactory(student=student)
+    client.get(URL, params)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, params)
+    _many(schools, 40)
+    for student in Student.objects.filter(supports__isnull=True):
+        SupportFactory(student=student)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(URL, params)
+    assert len(response.context["students"]) == 2
+    assert response.context["page"].count == 43
