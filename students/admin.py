@@ -20,6 +20,7 @@ from students.models import (
     Student,
     Submission,
     SubmissionRow,
+    Support,
     Wish,
 )
 from students.resources import StudentResource
@@ -81,6 +82,23 @@ class StatusChangeInline(ScopedInlineMixin, admin.TabularInline):
     autocomplete_fields = ("from_school", "to_school")
 
 
+class SupportInline(ScopedInlineMixin, admin.TabularInline):
+    model = Support
+    extra = 0
+    fields = (
+        "school_year",
+        "received_on",
+        "giver",
+        "kind",
+        "description",
+        "amount_vnd",
+        "quantity",
+        "note",
+        "recorded_by",
+    )
+    readonly_fields = ("recorded_by",)
+
+
 @admin.register(Student)
 class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
     resource_classes = [StudentResource]
@@ -92,7 +110,13 @@ class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
     list_per_page = 50
     autocomplete_fields = ("school", "commune")
     readonly_fields = ("need_score", "verified_by", "created_at", "updated_at")
-    inlines = (GuardianInline, CircumstanceInline, AcademicResultInline, StatusChangeInline)
+    inlines = (
+        GuardianInline,
+        CircumstanceInline,
+        AcademicResultInline,
+        SupportInline,
+        StatusChangeInline,
+    )
     fieldsets = (
         (
             _("Thông tin cá nhân"),
@@ -174,7 +198,7 @@ class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is StatusChange:
+        if formset.model in (StatusChange, Support):
             for row in formset.forms:
                 if row.instance.pk is None:
                     row.instance.recorded_by = request.user
@@ -252,6 +276,39 @@ class StatusChangeAdmin(_StudentPartAdmin):
     autocomplete_fields = ("student", "from_school", "to_school")
     fields = ("student", *StatusChangeInline.fields)
     readonly_fields = ("recorded_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Support)
+class SupportAdmin(_StudentPartAdmin):
+    list_display = (
+        "student",
+        "school",
+        "school_year_display",
+        "received_on",
+        "giver",
+        "kind",
+        "amount",
+    )
+    list_filter = ("school_year", "kind")
+    search_fields = ("giver", *_StudentPartAdmin.search_fields)
+    date_hierarchy = "received_on"
+    fields = ("student", *SupportInline.fields, "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+
+    @admin.display(description=_("năm học"), ordering="school_year")
+    def school_year_display(self, obj):
+        return obj.school_year_display
+
+    @admin.display(description=_("số tiền"), ordering="amount_vnd")
+    def amount(self, obj):
+        from students.selectors_record import vnd
+
+        return "" if obj.amount_vnd is None else vnd(obj.amount_vnd)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from students.models import (
     Guardian,
     Student,
     SubmissionRow,
+    Support,
 )
 
 # Blank on the kept record -> taken from the other one.
@@ -119,6 +121,20 @@ def _children_move(*, keep: Student, other: Student) -> dict[str, int]:
                 Exists(
                     Circumstance.objects.filter(
                         student=keep, **{name: OuterRef(name) for name in same}
+                    )
+                )
+            )
+        elif model is Support:
+            # The same hand-out recorded on both records is one hand-out, not two.
+            # (An amount left blank on both counts as the same.)
+            same = ("school_year", "received_on", "giver", "kind")
+            amount = Coalesce("amount_vnd", Value(-1))
+            rows = rows.exclude(
+                Exists(
+                    Support.objects.alias(amount=amount).filter(
+                        student=keep,
+                        amount=Coalesce(OuterRef("amount_vnd"), Value(-1)),
+                        **{name: OuterRef(name) for name in same},
                     )
                 )
             )

@@ -2,18 +2,25 @@ import pytest
 from django.urls import reverse
 
 from khuyenhoc.roles import Role
-from students.models import Circumstance, Ethnicity, Guardian, Student
+from students.models import Circumstance, Ethnicity, Guardian, Student, Support
 from tests.factories import (
     CircumstanceFactory,
     GuardianFactory,
     StudentFactory,
+    SupportFactory,
     UserFactory,
     user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
 
-INLINE_PREFIXES = ("guardians", "circumstances", "academic_results", "status_changes")
+INLINE_PREFIXES = (
+    "guardians",
+    "circumstances",
+    "academic_results",
+    "supports",
+    "status_changes",
+)
 
 
 @pytest.fixture
@@ -42,6 +49,8 @@ def parts(world):
     GuardianFactory(student=world.student_gl, full_name="Trần Văn Cường")
     CircumstanceFactory(student=world.student_dh, kind="orphan", orphan_label="father")
     CircumstanceFactory(student=world.student_gl, kind="other", description="Nhà bị lũ cuốn")
+    SupportFactory(student=world.student_dh, giver="Công ty Điện lực Quảng Trị")
+    SupportFactory(student=world.student_gl, giver="Viettel Quảng Trị")
 
 
 def student_data(world, school, **extra) -> dict:
@@ -75,6 +84,7 @@ def autocomplete(client, field, term=""):
         ("student", "Nguyễn Văn An", "Trần Thị Đào"),
         ("guardian", "Nguyễn Văn Bình", "Trần Văn Cường"),
         ("circumstance", "Mồ côi cha", "Nhà bị lũ cuốn"),
+        ("support", "Công ty Điện lực Quảng Trị", "Viettel Quảng Trị"),
     ],
 )
 def test_it_lists_only_the_district_records(client, world, staff_dh, parts, name, shown, hidden):
@@ -211,7 +221,7 @@ def test_it_lists_records_in_a_fixed_number_of_queries(
     assert len(response.context["cl"].result_list) >= 15
 
 
-@pytest.mark.parametrize("model", [Guardian, Circumstance])
+@pytest.mark.parametrize("model", [Guardian, Circumstance, Support])
 def test_it_does_not_open_a_part_of_another_district_record(client, world, staff_dh, parts, model):
     client.force_login(staff_dh)
     outside = model.objects.get(student=world.student_gl)
@@ -220,6 +230,7 @@ def test_it_does_not_open_a_part_of_another_district_record(client, world, staff
     assert response.redirect_chain[0][1] == 302
     assert "Trần" not in response.text
     assert "lũ cuốn" not in response.text
+    assert "Viettel" not in response.text
 
 
 def test_it_deletes_only_within_scope(client, world):
@@ -250,3 +261,53 @@ def test_it_dates_a_status_change_made_in_the_admin(client, world, staff_dh):
     assert world.student_dh.full_name == "Nguyễn Văn An"
     change = world.student_dh.status_changes.get()
     assert (change.status, change.recorded_by) == ("dropped_out", staff_dh)
+
+
+def test_it_records_support_in_the_admin_with_who_recorded_it(client, world, staff_dh):
+    from students.rollover import current_school_year
+    from tests.factories import this_school_year_day
+
+    client.force_login(staff_dh)
+    url = reverse("admin:students_student_change", args=[world.student_dh.pk])
+    data = student_data(world, world.school_dh, full_name="Nguyễn Văn An", grade="7")
+    data |= {"birth_date": "05/09/2012", "birth_year": "2012", "gender": "male"}
+    data |= {
+        "supports-TOTAL_FORMS": "1",
+        "supports-0-school_year": str(current_school_year()),
+        "supports-0-received_on": this_school_year_day().strftime("%d/%m/%Y"),
+        "supports-0-giver": "Hội Khuyến học thành phố Đông Hà",
+        "supports-0-kind": "bicycle",
+        "supports-0-description": "Xe đạp",
+        "supports-0-quantity": "1",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    support = Support.objects.get(student=world.student_dh)
+    assert (support.kind, support.recorded_by, support.amount_vnd) == ("bicycle", staff_dh, None)
+
+
+def test_it_refuses_a_scholarship_without_an_amount_in_the_admin(client, world, staff_dh):
+    client.force_login(staff_dh)
+    response = client.post(
+        reverse("admin:students_support_add"),
+        {
+            "student": world.student_dh.pk,
+            "school_year": "2025",
+            "received_on": "05/10/2025",
+            "giver": "Hội Khuyến học tỉnh Quảng Trị",
+            "kind": "scholarship",
+        },
+    )
+    assert response.status_code == 200
+    assert "Nhập số tiền của học bổng" in response.text
+    assert not Support.objects.exists()
+
+
+def test_it_offers_only_students_in_scope_for_a_support(client, world, staff_dh, leader_staff):
+    client.force_login(staff_dh)
+    response = client.get(reverse("admin:students_support_add"))
+    assert list(response.context["adminform"].form.fields["student"].queryset) == [
+        world.student_dh
+    ]
+    client.force_login(leader_staff)
+    assert client.get(reverse("admin:students_support_add")).status_code == 403

@@ -176,3 +176,23 @@ def test_it_refuses_a_leader(twins_on_record, leader):
     with pytest.raises(PermissionDenied):
         duplicate_merge(user=leader, pair=pair, keep=kept)
     assert Student.objects.get(pk=other.pk).merged_into is None
+
+
+def test_the_same_hand_out_on_both_records_counts_once(twins_on_record, district_staff_gl):
+    from students.models import Support
+    from tests.factories import SupportFactory
+
+    kept, other, pair = twins_on_record
+    SupportFactory(student=kept, giver="Viettel Quảng Trị", amount_vnd=1_000_000)
+    SupportFactory(student=other, giver="Viettel Quảng Trị", amount_vnd=1_000_000)  # the same
+    SupportFactory(
+        student=kept, kind="bicycle", giver="Tỉnh Đoàn", description="Xe đạp", amount_vnd=None
+    )
+    SupportFactory(  # the same bicycle, recorded again without a value
+        student=other, kind="bicycle", giver="Tỉnh Đoàn", description="Xe đạp", amount_vnd=None
+    )
+    SupportFactory(student=other, giver="Công ty Điện lực Quảng Trị")  # another one
+    result = duplicate_merge(user=district_staff_gl, pair=pair, keep=kept)
+    assert result.moved["support"] == 1
+    assert Support.objects.filter(student=kept).count() == 3
+    assert Support.objects.filter(student=other).count() == 2
