@@ -395,6 +395,9 @@ def areas_load(*, provinces: list[str] | None = None) -> AreasLoadResult:
         ids=ids,
         counts=result.successions,
     )
+    # Fresh statistics: the scope of every list is a subquery over the area tree.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE khuyenhoc_area")
     return result
 
 

@@ -134,7 +134,8 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
 
 # New students are written from the staged rows inside PostgreSQL, with the ids staging
 # reserved: students, circumstances and guardians are three INSERT ... SELECT statements
-# over the staged JSON (no round trip through Python).
+# over the staged JSON (no round trip through Python). Staged rows lie in file order,
+# so students are written in id order without a sort (which spilled to disk).
 _NEW_STUDENTS = """
 INSERT INTO students_student (
     id, full_name, search_key, birth_date, birth_year, gender, ethnicity_id, personal_id,
@@ -153,7 +154,6 @@ SELECT r.student_id, v->>'full_name', v->>'search_key', (v->>'birth_date')::date
 FROM students_submissionrow r
 CROSS JOIN LATERAL (SELECT r.data->'values' AS v) x
 WHERE r.submission_id = %(submission)s AND r.action = 'new'
-ORDER BY r.row_number
 """
 _NEW_CIRCUMSTANCES = """
 INSERT INTO students_circumstance (
