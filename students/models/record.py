@@ -111,15 +111,17 @@ class Student(models.Model):
         max_length=12,
         null=True,
         blank=True,
-        unique=True,
         help_text=_("12 chữ số (CCCD). Để trống nếu học sinh chưa có."),
     )
-    moet_code = models.CharField(
-        _("mã học sinh"), max_length=20, null=True, blank=True, unique=True
-    )
+    moet_code = models.CharField(_("mã học sinh"), max_length=20, null=True, blank=True)
 
+    # Indexed by student_school_grade, whose first column is the school.
     school = models.ForeignKey(
-        School, verbose_name=_("trường"), on_delete=models.PROTECT, related_name="students"
+        School,
+        verbose_name=_("trường"),
+        on_delete=models.PROTECT,
+        related_name="students",
+        db_index=False,
     )
     grade = models.PositiveSmallIntegerField(_("khối lớp"))
     class_name = models.CharField(_("lớp"), max_length=20, blank=True)
@@ -168,6 +170,7 @@ class Student(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # student_verified_by: a partial index, most rows have none
     )
     note = models.TextField(_("ghi chú"), blank=True)
     # A duplicate merged into another record stays (with its history) but leaves lists.
@@ -178,6 +181,7 @@ class Student(models.Model):
         null=True,
         blank=True,
         related_name="merged_from",
+        db_index=False,  # student_merged_into: a partial index, most rows have none
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
@@ -204,11 +208,34 @@ class Student(models.Model):
                 name="student_birth_date_matches_year",
             ),
             models.CheckConstraint(condition=~Q(full_name=""), name="student_full_name_not_empty"),
+            # Unique, and searchable by prefix from the same index (unique=True would
+            # add a second, pattern index that every imported row pays for).
+            models.UniqueConstraint(
+                fields=["personal_id"],
+                name="student_personal_id_unique",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.UniqueConstraint(
+                fields=["moet_code"],
+                name="student_moet_code_unique",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         indexes = [
             models.Index(fields=["school", "grade"], name="student_school_grade"),
             models.Index(fields=["status"], name="student_status"),
-            models.Index(fields=["-need_score"], name="student_need_score"),
+            # Every index costs each imported row; the order by need score is served
+            # by student_list_need (migration 0011), whose first column it is.
+            models.Index(
+                fields=["verified_by"],
+                name="student_verified_by",
+                condition=Q(verified_by__isnull=False),
+            ),
+            models.Index(
+                fields=["merged_into"],
+                name="student_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
             GinIndex(fields=["search_key"], name="student_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
