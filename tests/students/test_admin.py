@@ -306,8 +306,6 @@ def test_it_refuses_a_scholarship_without_an_amount_in_the_admin(client, world, 
 def test_it_offers_only_students_in_scope_for_a_support(client, world, staff_dh, leader_staff):
     client.force_login(staff_dh)
     response = client.get(reverse("admin:students_support_add"))
-    assert list(response.context["adminform"].form.fields["student"].queryset) == [
-        world.student_dh
-    ]
+    assert list(response.context["adminform"].form.fields["student"].queryset) == [world.student_dh]
     client.force_login(leader_staff)
     assert client.get(reverse("admin:students_support_add")).status_code == 403

@@ -48,9 +48,7 @@ def form_data(**values) -> dict:
     } | values
 
 
-def test_it_lists_support_by_school_year_newest_first_with_totals(
-    client, world, district_staff_dh
-):
+def test_it_lists_support_by_school_year_newest_first_with_totals(client, world, district_staff_dh):
     student = world.student_dh
     SupportFactory(
         student=student,
