@@ -36,6 +36,8 @@ REQUESTS = [
         {"school_level": "lower_secondary", "grade": "7", "verified": "chua"},
     ),
     ("personal ID prefix", {"q": "0450"}),
+    ("supported this year, by need", {"supported": "co", "o": "-diem"}),
+    ("district + not supported this year", {"area": "466", "supported": "chua"}),
 ]
 
 
@@ -92,6 +94,12 @@ def _anchor(user, params: dict) -> list[float]:
         qs = qs.filter(grade=params["grade"])
     if params.get("verified") == "chua":
         qs = qs.filter(verified_at__isnull=True)
+    if params.get("supported"):
+        from students.rollover import current_school_year
+
+        supported = Q(supports__school_year=current_school_year())
+        qs = qs.filter(supported) if params["supported"] == "co" else qs.exclude(supported)
+        qs = qs.distinct()
     qs = qs.order_by("-need_score" if params.get("o") == "-diem" else "full_name", "pk")
     samples = []
     for _ in range(3):
@@ -111,10 +119,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from students.models import Student
+    from students.models import Student, Support
 
     setup_test_environment()
-    if Student.objects.count() < students:
+    # (A database seeded before the demo had support rows is seeded again.)
+    if Student.objects.count() < students or not Support.objects.exists():
         print(f"Seeding {students:,} students (once; kept in the benchmark database) ...")
         call_command("load_areas", provinces=["Quảng Trị"], verbosity=0)
         call_command("seed_demo", students=students, force=True, verbosity=0)

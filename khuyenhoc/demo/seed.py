@@ -20,19 +20,26 @@ from khuyenhoc.demo.students import (
     SAMPLE,
     STATUS_COLUMNS,
     STUDENT_COLUMNS,
+    SUPPORT_COLUMNS,
     Demo,
     StudentGenerator,
 )
 from khuyenhoc.demo.users import users_ensure
-from students.models import Ethnicity, Student
+from students.models import Ethnicity, Student, Support
 from students.services import need_scores_recompute
 
-HISTORY_TABLES = ("students_studentevent", "students_guardianevent", "students_circumstanceevent")
+HISTORY_TABLES = (
+    "students_studentevent",
+    "students_guardianevent",
+    "students_circumstanceevent",
+    "students_supportevent",
+)
 BULK_TABLES = (
     "students_student",
     "students_guardian",
     "students_circumstance",
     "students_statuschange",
+    "students_support",
 )
 BULK_FROM = 50_000  # students; below this, plain COPY into the indexed tables
 
@@ -48,25 +55,33 @@ class SeedResult:
     guardians: int = 0
     circumstances: int = 0
     status_changes: int = 0
+    supports: int = 0
     skipped: bool = False
     seconds: float = 0.0
 
 
 def _already_seeded(*, generator: StudentGenerator, count: int) -> bool:
     """The same demo is there: as many students, and the first ones drawn from this
-    seed exist as drawn."""
+    seed exist as drawn, with their support rows."""
     if Student.objects.count() != count:
         return False
-    for line in generator.block(0, first_id=0, limit=SAMPLE).sample:
+    if count >= 100 and not Support.objects.exists():
+        return False  # a demo seeded before it had support rows
+    block = generator.block(0, first_id=0, limit=SAMPLE)
+    for line, supports in zip(block.sample, block.sample_supports, strict=True):
         fields = line.split("\t")
         nullable = {
             f"{name}__isnull" if value == NULL else name: True if value == NULL else value
             for name, value in (("personal_id", fields[7]), ("moet_code", fields[8]))
         }
-        found = Student.objects.filter(
-            full_name=fields[1], school_id=int(fields[9]), grade=int(fields[10]), **nullable
+        found = list(
+            Student.objects.filter(
+                full_name=fields[1], school_id=int(fields[9]), grade=int(fields[10]), **nullable
+            ).values_list("pk", flat=True)[:2]
         )
-        if not found.exists():
+        if not found:
+            return False
+        if len(found) == 1 and Support.objects.filter(student_id=found[0]).count() != supports:
             return False
     return True
 
@@ -159,6 +174,7 @@ def _students_write(
     guardians: list[bytes] = []
     circumstances: list[bytes] = []
     status_changes: list[bytes] = []
+    supports: list[bytes] = []
     count = generator.count
     report_every = max(BLOCK, (count // 10) // BLOCK * BLOCK)
     columns = ", ".join(STUDENT_COLUMNS)
@@ -169,9 +185,11 @@ def _students_write(
             guardians.append(block.guardians)
             circumstances.append(block.circumstances)
             status_changes.append(block.status_changes)
+            supports.append(block.supports)
             result.guardians += block.counts[1]
             result.circumstances += block.counts[2]
             result.status_changes += block.counts[3]
+            result.supports += block.counts[4]
             done = number * BLOCK + block.counts[0]
             if done % report_every == 0:
                 step(f"  {done:>9} học sinh")
@@ -182,6 +200,8 @@ def _students_write(
     step(f"Đã ghi {result.circumstances} hoàn cảnh.")
     _copy(cursor, "students_statuschange", STATUS_COLUMNS, status_changes)
     step(f"Đã ghi {result.status_changes} thay đổi tình trạng.")
+    _copy(cursor, "students_support", SUPPORT_COLUMNS, supports)
+    step(f"Đã ghi {result.supports} lần hỗ trợ đã nhận.")
 
 
 def demo_seed(
@@ -257,7 +277,9 @@ def demo_seed(
                 step(f"Đã dựng lại {len(rebuild)} chỉ mục/ràng buộc (và kiểm tra khoá ngoại).")
             changed = need_scores_recompute()
             step(f"Đã tính lại điểm hoàn cảnh ({changed} học sinh thay đổi).")
-            for table in BULK_TABLES:
+            # The areas and schools too: the scope of every list is a subquery over
+            # them, and without statistics PostgreSQL takes a province for one row.
+            for table in (*BULK_TABLES, "khuyenhoc_area", "khuyenhoc_school"):
                 cursor.execute(f"ANALYZE {table}")
             step("Đã cập nhật thống kê bảng; đang ghi (commit)...")
     result.seconds = time.monotonic() - started

@@ -33,10 +33,15 @@ from khuyenhoc.demo.vocabulary import (
     PHONE_PREFIX,
     STATUS,
     STATUS_REASONS,
+    SUPPORT_GIVERS,
+    SUPPORT_ITEMS,
+    SUPPORT_KINDS,
+    SUPPORT_NOTES,
     WISH_NOTES,
     WISH_RATES,
 )
 from khuyenhoc.text import search_key
+from students.rollover import current_school_year
 from students.scoring import circumstance_points
 
 STUDENT_COLUMNS = (
@@ -98,6 +103,19 @@ STATUS_COLUMNS = (
     "recorded_by_id",
     "to_school_id",
 )
+SUPPORT_COLUMNS = (
+    "student_id",
+    "school_year",
+    "received_on",
+    "giver",
+    "kind",
+    "description",
+    "amount_vnd",
+    "quantity",
+    "note",
+    "recorded_by_id",
+    "recorded_at",
+)
 NULL = "\\N"
 
 
@@ -145,8 +163,10 @@ class Block:
     guardians: bytes
     circumstances: bytes
     status_changes: bytes
-    counts: tuple[int, int, int, int]
+    supports: bytes
+    counts: tuple[int, int, int, int, int]
     sample: list[str]
+    sample_supports: list[int]  # support rows of each sampled student
 
 
 @dataclass
@@ -155,6 +175,7 @@ class StudentRows:
     guardians: list[str]
     circumstances: list[str]
     status_change: str | None
+    supports: list[str]
 
 
 def district_counts(*, districts: list[District], total: int) -> list[int]:
@@ -203,6 +224,18 @@ class StudentGenerator:
             start = end - dt.timedelta(days=60)
         self.entry_start, self.entry_days = start.toordinal(), (end - start).days
         self.today_ordinal = demo.today.toordinal()
+        # Support handed out this school year (as the list's filter counts it) and the
+        # one before: from the back-to-school gifts of mid-August to the end of May, and
+        # never after today.
+        self.support_year = current_school_year(demo.today)
+        self.support_windows = []
+        for year in (self.support_year, self.support_year - 1):
+            start = dt.date(year, 8, 15).toordinal()
+            end = min(self.today_ordinal, dt.date(year + 1, 5, 31).toordinal())
+            if end < start:
+                start = min(dt.date(year, 6, 1).toordinal(), end)
+            self.support_windows.append((year, start, end - start))
+        self.support_random = self.random
         self._iso: dict[int, str] = {}
         self._keys: dict[str, str] = {}
         self.seed = seed
@@ -253,7 +286,10 @@ class StudentGenerator:
         return PHONE_PREFIX(self.random) + self.digits(7)
 
     def stamp(self, ordinal: int) -> str:
-        minutes = int(self.random() * 600)
+        return self.stamp_with(self.random, ordinal)
+
+    def stamp_with(self, random, ordinal: int) -> str:
+        minutes = int(random() * 600)
         return f"{self.iso(ordinal)} {7 + minutes // 60:02d}:{minutes % 60:02d}:00+07"
 
     # -- one student -----------------------------------------------------------
@@ -270,6 +306,9 @@ class StudentGenerator:
         """Rows of students [number * BLOCK, (number + 1) * BLOCK): each block has its
         own random stream, so blocks can be drawn in any order or process."""
         self.random = random_module.Random(f"{self.seed}/{number}").random
+        # Support rows draw from a stream of their own: the students of a seed stay
+        # the same as before support was part of the demo.
+        self.support_random = random_module.Random(f"{self.seed}/{number}/support").random
         start = number * BLOCK
         stop = min(self.count, start + BLOCK)
         if limit is not None:
@@ -278,6 +317,8 @@ class StudentGenerator:
         guardians: list[str] = []
         facts: list[str] = []
         changes: list[str] = []
+        supports: list[str] = []
+        sample_supports: list[int] = []
         ends = self.district_ends
         where = bisect.bisect_right(ends, start)
         for index in range(start, stop):
@@ -291,13 +332,18 @@ class StudentGenerator:
             facts += rows.circumstances
             if rows.status_change:
                 changes.append(rows.status_change)
+            supports += rows.supports
+            if len(sample_supports) < SAMPLE:
+                sample_supports.append(len(rows.supports))
         return Block(
             students=lines_of(students),
             guardians=lines_of(guardians),
             circumstances=lines_of(facts),
             status_changes=lines_of(changes),
-            counts=(len(students), len(guardians), len(facts), len(changes)),
+            supports=lines_of(supports),
+            counts=(len(students), len(guardians), len(facts), len(changes), len(supports)),
             sample=students[:SAMPLE],
+            sample_supports=sample_supports,
         )
 
     def student(self, *, index: int, student_id: int, district: District) -> StudentRows:
@@ -572,7 +618,60 @@ class StudentGenerator:
                 updated,
             )
         )
-        return StudentRows(student, guardians, [f"{student_id}\t{f}" for f in facts], status_line)
+        supports = self.supports(
+            student_id=student_id,
+            district=district,
+            plan=plan,
+            grade=grade,
+            points=points,
+            studying=status == "studying",
+            recorder=demo.verifier_ids.get(district.code, demo.verifier_ids[""]),
+        )
+        return StudentRows(
+            student, guardians, [f"{student_id}\t{f}" for f in facts], status_line, supports
+        )
+
+    def supports(
+        self,
+        *,
+        student_id: int,
+        district: District,
+        plan: SchoolPlan,
+        grade: int,
+        points: int,
+        studying: bool,
+        recorder: int,
+    ) -> list[str]:
+        """Support received this school year (if still at school) and the one before:
+        more likely the harder the circumstances (the need score), one to three
+        hand-outs a year."""
+        r = self.support_random
+        rows: list[str] = []
+        chance = min(0.6, 0.18 + 0.018 * points)
+        for number, (year, start, days) in enumerate(self.support_windows):
+            if number == 1:
+                # Last year: one grade lower, and first-graders were not at school yet.
+                grade -= 1
+                chance *= 0.8
+            if r() >= chance or grade < 1 or (number == 0 and not studying):
+                continue
+            x = r()
+            count = 1 if x < 0.7 else 2 if x < 0.95 else 3
+            level = "primary" if grade <= 5 else "lower" if grade <= 9 else "upper"
+            for _ in range(count):
+                kind = SUPPORT_KINDS[level](r)
+                description, amount, quantity = SUPPORT_ITEMS[kind](r)
+                giver = SUPPORT_GIVERS(r).format(district=district.in_words, school=plan.name)
+                received = start + int(r() * (days + 1))
+                recorded = min(self.today_ordinal, received + int(r() * 10))
+                note = SUPPORT_NOTES[int(r() * len(SUPPORT_NOTES))] if r() < 0.2 else ""
+                rows.append(
+                    f"{student_id}\t{year}\t{self.iso(received)}\t{giver}\t{kind}\t"
+                    f"{description}\t{NULL if amount is None else amount}\t"
+                    f"{NULL if quantity is None else quantity}\t{note}\t{recorder}\t"
+                    f"{self.stamp_with(r, recorded)}"
+                )
+        return rows
 
 
 def lines_of(rows: list[str]) -> bytes:

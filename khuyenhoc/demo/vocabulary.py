@@ -196,3 +196,125 @@ WISH_NOTES = [
     "Hỗ trợ tiền ăn bán trú",
 ]
 LETTERS = Picker([("A", 30), ("B", 27), ("C", 20), ("D", 13), ("E", 6), ("G", 4)])
+
+# Support handed out: who gives (the province's sponsors; "{district}" and "{school}"
+# stand for the student's own), and what, with the amounts usually given (đồng).
+SUPPORT_GIVERS = Picker(
+    [
+        ("Hội Khuyến học {district}", 24),
+        ("Hội Khuyến học tỉnh Quảng Trị", 14),
+        ("Ban đại diện cha mẹ học sinh {school}", 8),
+        ("Công ty Điện lực Quảng Trị", 6),
+        ("Viettel Quảng Trị", 5),
+        ("Agribank Chi nhánh tỉnh Quảng Trị", 5),
+        ("Vietcombank Chi nhánh Quảng Trị", 4),
+        ("Quỹ Bảo trợ trẻ em tỉnh Quảng Trị", 6),
+        ("Hội Chữ thập đỏ tỉnh Quảng Trị", 5),
+        ("Tỉnh Đoàn Quảng Trị", 4),
+        ("Báo Tuổi Trẻ (Tiếp sức đến trường)", 3),
+        ("Hội đồng hương Quảng Trị tại TP Hồ Chí Minh", 3),
+        ("Công ty CP Cao su Quảng Trị", 2),
+        ("Mạnh thường quân", 4),
+    ]
+)
+# kind -> (description, amount, quantity) choices; amount None = a gift in kind
+# recorded without its value.
+SUPPORT_ITEMS = {
+    "scholarship": Picker(
+        [
+            (("Học bổng Khuyến học", 500_000, None), 5),
+            (("Học bổng Khuyến học", 1_000_000, None), 6),
+            (("Học bổng “Tiếp bước đến trường”", 1_500_000, None), 4),
+            (("Học bổng vượt khó học giỏi", 2_000_000, None), 3),
+            (("Học bổng “Vì em hiếu học”", 3_000_000, None), 1.5),
+            (("Học bổng Vừ A Dính", 5_000_000, None), 0.5),
+        ]
+    ),
+    "bicycle": Picker(
+        [
+            (("Xe đạp (chương trình “Tiếp bước đến trường”)", 1_800_000, 1), 5),
+            (("Xe đạp", 2_200_000, 1), 3),
+            (("Xe đạp", None, 1), 2),
+        ]
+    ),
+    "books": Picker(
+        [
+            (("Bộ sách giáo khoa", 350_000, 1), 4),
+            (("Vở viết", 150_000, 20), 4),
+            (("Vở viết", None, 10), 2),
+        ]
+    ),
+    "school_supplies": Picker(
+        [
+            (("Bút, thước, hộp màu", 120_000, None), 3),
+            (("Bộ đồ dùng học tập (bút, thước, compa)", 200_000, None), 3),
+            (("Máy tính cầm tay", 350_000, 1), 1),
+        ]
+    ),
+    "clothes": Picker(
+        [
+            (("Cặp sách", 250_000, 1), 4),
+            (("Áo ấm mùa đông", 300_000, 1), 3),
+            (("Quần áo đồng phục", None, 2), 2),
+        ]
+    ),
+    "tuition": Picker(
+        [
+            (("Hỗ trợ học phí học kỳ I", 1_000_000, None), 3),
+            (("Hỗ trợ học phí cả năm", 2_400_000, None), 2),
+        ]
+    ),
+    "health_insurance": Picker([(("Thẻ bảo hiểm y tế học sinh", 884_520, 1), 1)]),
+    "cash": Picker(
+        [
+            (("Quà Tết", 500_000, None), 5),
+            (("Quà Trung thu", 300_000, None), 3),
+            (("Quà Tết", 1_000_000, None), 2),
+        ]
+    ),
+    "other": Picker(
+        [
+            (("Hỗ trợ sửa chữa nhà ở sau bão lũ", 3_000_000, None), 1),
+            (("Gạo 20 kg", None, None), 2),
+            (("Suất ăn bán trú", 600_000, None), 1),
+        ]
+    ),
+}
+# kind by school level ("primary", "lower", "upper"), as the programmes give them.
+SUPPORT_KINDS = {
+    "primary": Picker(
+        [
+            ("scholarship", 25),
+            ("books", 22),
+            ("school_supplies", 15),
+            ("clothes", 14),
+            ("cash", 14),
+            ("health_insurance", 5),
+            ("other", 5),
+        ]
+    ),
+    "lower": Picker(
+        [
+            ("scholarship", 34),
+            ("bicycle", 18),
+            ("books", 12),
+            ("school_supplies", 8),
+            ("clothes", 8),
+            ("cash", 12),
+            ("health_insurance", 5),
+            ("other", 3),
+        ]
+    ),
+    "upper": Picker(
+        [
+            ("scholarship", 40),
+            ("bicycle", 12),
+            ("tuition", 15),
+            ("books", 5),
+            ("cash", 15),
+            ("health_insurance", 8),
+            ("other", 5),
+        ]
+    ),
+}
+SUPPORT_NOTES = ["Nhận tại trường", "Trao tại lễ khai giảng", "Trao tại hội nghị tổng kết"]

@@ -20,7 +20,8 @@ from khuyenhoc.demo.users import DEMO_PASSWORD
 from khuyenhoc.models import Area, School
 from khuyenhoc.roles import Role
 from khuyenhoc.text import search_key
-from students.models import Circumstance, Guardian, Student
+from students.models import Circumstance, Guardian, Student, Support
+from students.rollover import current_school_year
 from students.scoring import need_score
 from students.services import need_scores_recompute
 
@@ -157,16 +158,60 @@ def test_it_writes_consistent_rows(demo):
     assert Circumstance.objects.filter(~Q(disability_level=""), kind="disability").exists()
 
 
+def supports_snapshot() -> list[tuple]:
+    return list(
+        Support.objects.order_by("id").values_list(
+            "student_id", "school_year", "received_on", "giver", "kind", "amount_vnd"
+        )
+    )
+
+
+def test_it_gives_a_share_of_the_students_support_this_year_and_last(demo):
+    year = current_school_year()
+    today = timezone.localdate()
+    assert demo.supports == Support.objects.count() > 0
+    this_year = Student.objects.filter(supports__school_year=year).distinct().count()
+    last_year = Student.objects.filter(supports__school_year=year - 1).distinct().count()
+    assert 0.2 < this_year / STUDENTS < 0.5
+    assert 0.1 < last_year / STUDENTS < 0.45
+    assert not Support.objects.exclude(school_year__in=[year, year - 1]).exists()
+    assert not Support.objects.filter(received_on__gt=today).exists()
+    # Harder circumstances, more often supported.
+    high = Student.objects.filter(need_score__gte=10)
+    low = Student.objects.filter(need_score__lte=4)
+    share = lambda qs: qs.filter(supports__school_year=year).distinct().count() / qs.count()  # noqa: E731
+    assert share(high) > share(low)
+    kinds = set(Support.objects.values_list("kind", flat=True))
+    assert {"scholarship", "bicycle", "books", "cash"} <= kinds
+    assert Support.objects.filter(giver__startswith="Hội Khuyến học huyện").exists()
+    for support in Support.objects.select_related("student")[::40]:
+        support.full_clean()
+        assert support.recorded_by_id is not None
+
+
 def test_it_leaves_the_same_data_when_run_again(demo, fast_hasher):
     before = snapshot()
+    supports_before = supports_snapshot()
     out = StringIO()
     call_command("seed_demo", "--students", STUDENTS, "--seed", SEED, stdout=out)
     assert "giữ nguyên" in out.getvalue()
     assert snapshot() == before
+    assert supports_snapshot() == supports_before
     assert get_user_model().objects.filter(username__in=["quantri", "truong_giolinh"]).count() == 2
 
     demo_seed(students=STUDENTS, seed=SEED, force=True, log=lambda message: None)
     assert snapshot() == before  # regenerated row for row
+    assert supports_snapshot() == supports_before
+
+
+def test_it_adds_support_to_a_demo_seeded_before_it_had_any(demo, fast_hasher):
+    before = supports_snapshot()
+    Support.objects.all().delete()
+    out = StringIO()
+    call_command("seed_demo", "--students", STUDENTS, "--seed", SEED, stdout=out)
+    assert "giữ nguyên" not in out.getvalue()
+    assert "hỗ trợ đã nhận" in out.getvalue()
+    assert [row[1:] for row in supports_snapshot()] == [row[1:] for row in before]
 
 
 def schema() -> list[tuple]:

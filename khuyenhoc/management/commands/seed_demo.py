@@ -38,7 +38,8 @@ class Command(BaseCommand):
             write(
                 f"Trường: {result.schools}; học sinh: {result.students}; "
                 f"phụ huynh: {result.guardians}; hoàn cảnh: {result.circumstances}; "
-                f"thay đổi tình trạng: {result.status_changes}. "
+                f"thay đổi tình trạng: {result.status_changes}; "
+                f"hỗ trợ đã nhận: {result.supports}. "
                 f"Thời gian: {result.seconds:.1f} giây."
             )
         names = ", ".join(u.username for u in DEMO_USERS)
