@@ -26,7 +26,7 @@ from khuyenhoc.db import ids_reserve
 from khuyenhoc.models import Area, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
-from students.collection.parse import OpenedFile, file_open
+from students.collection.parse import OpenedFile, file_open, gc_paused
 from students.collection.rows import Issue, ParsedRow, RowContext, ethnicity_keys
 from students.collection.vocab import COMMUNE_PREFIXES, strip_prefix
 from students.models import Ethnicity, Status, Submission, SubmissionRow
@@ -255,8 +255,9 @@ def submission_stage(*, submission: Submission, progress=None) -> Submission:
     that cannot be read stages nothing and says why."""
     path = Path(submission.file.path)
     try:
-        opened = file_open(path=path, name=submission.original_name)
-        _stage_rows(submission=submission, opened=opened, progress=progress)
+        with gc_paused():
+            opened = file_open(path=path, name=submission.original_name)
+            _stage_rows(submission=submission, opened=opened, progress=progress)
     except FileRejected as exc:
         submission.state = Submission.State.FAILED
         submission.file_errors = [{"row": 0, "column": "", "message": str(exc), "fix": ""}]
@@ -369,7 +370,7 @@ class _Stager:
         self.counts: dict = defaultdict(int)
         self.matched_ids: set[int] = set()
         self.seen_keys: dict[str, int] = {}
-        self.school_names: dict[int, str] = {}
+        self.school_names: dict[int, tuple[str, str]] = {}
         self.new_keys: dict[tuple, list[int]] = defaultdict(list)
         self.scores: dict[tuple, int] = {}
         self.by_name: dict[tuple, list[dict]] | None = None
@@ -467,23 +468,22 @@ class _Stager:
             copy.write(block)
 
     def _other_school(self, row: ParsedRow, current: dict) -> None:
-        if current["school_id"] not in self.school_names:
-            self.school_names[current["school_id"]] = (
+        # A whole list sent for the wrong school hits this on every row: word it once
+        # per school.
+        words = self.school_names.get(current["school_id"])
+        if words is None:
+            name = (
                 School.objects.filter(pk=current["school_id"])
                 .values_list("name", flat=True)
                 .first()
             )
-        row.errors.append(
-            Issue(
-                row.row,
-                "",
-                _("Số định danh/mã học sinh này đang thuộc một học sinh của %(s)s.")
-                % {"s": self.school_names[current["school_id"]]},
+            words = self.school_names[current["school_id"]] = (
+                _("Số định danh/mã học sinh này đang thuộc một học sinh của %(s)s.") % {"s": name},
                 _(
                     "Nếu học sinh đã chuyển đến trường mình, đề nghị hội huyện ghi nhận chuyển trường trước."
                 ),
             )
-        )
+        row.errors.append(Issue(row.row, "", *words))
 
     def _score(self, circumstances: list[dict]) -> int:
         """The need score of a new student, from the circumstances the file gives (the
