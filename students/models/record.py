@@ -106,14 +106,17 @@ class Student(models.Model):
     ethnicity = models.ForeignKey(
         Ethnicity, verbose_name=_("dân tộc"), on_delete=models.PROTECT, related_name="students"
     )
-    personal_id = models.CharField(
+    # NULL, not "", for "none yet": both are unique among the students who have one.
+    personal_id = models.CharField(  # noqa: DJ001
         _("số định danh cá nhân"),
         max_length=12,
         null=True,
         blank=True,
         help_text=_("12 chữ số (CCCD). Để trống nếu học sinh chưa có."),
     )
-    moet_code = models.CharField(_("mã học sinh"), max_length=20, null=True, blank=True)
+    moet_code = models.CharField(  # noqa: DJ001
+        _("mã học sinh"), max_length=20, null=True, blank=True
+    )
 
     # Indexed by student_school_grade, whose first column is the school.
     school = models.ForeignKey(
