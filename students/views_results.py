@@ -69,9 +69,14 @@ def results_preview(request, pk: int):
     job = preview_job_get(user=request.user, pk=pk)
     data = job.result
     matched = [dict(zip(MATCHED_FIELDS, r, strict=True)) for r in data["matched"]]
-    # Changes first: they are what the person confirms.
+    checks = dict(data.get("checks", []))
+    for r in matched:
+        r["check"] = checks.get(r["row"], "")
+    # Rows to check first, then changes: they are what the person confirms.
     order = {"changed": 0, "new": 1, "same": 2}
-    shown = sorted(matched, key=lambda r: (order[r["change"]], r["row"]))[:MATCHED_SHOWN]
+    shown = sorted(matched, key=lambda r: (not r["check"], order[r["change"]], r["row"]))[
+        :MATCHED_SHOWN
+    ]
     students = {
         s["pk"]: s
         for s in Student.objects.for_user(request.user)
@@ -88,6 +93,7 @@ def results_preview(request, pk: int):
         "year_display": f"{data['school_year']}-{data['school_year'] + 1}",
         "matched_shown": shown,
         "matched_more": len(matched) - len(shown),
+        "checks_count": len(checks),
         "unmatched": data["unmatched"][:ISSUES_SHOWN],
         "errors": [
             {"row": e[0], "column": e[1], "message": e[2], "fix": e[3]}

@@ -1,37 +1,88 @@
 """Finding the registry student for each row of a results file, within one school:
 the MOET student code first, else the normalised name with the date of birth. One
-query for the whole file, never one per row."""
+query for the whole file, never one per row.
+
+A code is one mistyped digit away from another child: a row found by its code is
+checked against the record's name and birth. Both different: it is someone else's
+code, the row is not matched. One different: matched, with a check for staff."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from khuyenhoc.text import search_key
 from students.results.parse import ResultRow
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     pk: int
+    full_name: str
     moet_code: str | None
     search_key: str
     birth_date: object
     birth_year: int
+
+    @property
+    def birth_display(self) -> str:
+        return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
 
 
 @dataclass
 class MatchResult:
     matched: list[tuple[ResultRow, int]]
     unmatched: list[tuple[ResultRow, str]]
+    # Matched rows to look at before confirming: row number -> what differs.
+    checks: dict[int, str] = field(default_factory=dict)
 
 
 def _same_birth(row: ResultRow, c: Candidate) -> bool:
     if row.birth_date is not None and c.birth_date is not None:
         return row.birth_date == c.birth_date
     return row.birth_year is not None and row.birth_year == c.birth_year
+
+
+def _birth_differs(row: ResultRow, c: Candidate) -> bool | None:
+    """Whether the row's birth is not the record's; None when one side has none.
+    Compared by date when both have one, else by year."""
+    if row.birth_date is not None and c.birth_date is not None:
+        return row.birth_date != c.birth_date
+    row_year = row.birth_date.year if row.birth_date else row.birth_year
+    record_year = c.birth_date.year if c.birth_date else c.birth_year
+    if row_year is None or record_year is None:
+        return None
+    return row_year != record_year
+
+
+def _code_check(row: ResultRow, c: Candidate) -> tuple[bool, str]:
+    """(still matched, what to check) for a row found by its MOET code."""
+    name_differs = bool(row.name_key) and row.name_key != search_key(c.full_name)
+    birth_differs = _birth_differs(row, c)
+    if name_differs and birth_differs:
+        return False, _(
+            "Mã học sinh %(code)s trong hồ sơ là của %(name)s, sinh %(birth)s: khác cả họ tên"
+            " và ngày sinh trong tệp. Hãy kiểm tra lại mã học sinh rồi tải lên lại."
+        ) % {"code": row.moet_code, "name": c.full_name, "birth": c.birth_display}
+    if name_differs:
+        return True, _(
+            "Họ tên trong tệp là “%(file)s”, trong hồ sơ là “%(record)s”; kiểm tra lại mã học"
+            " sinh trước khi xác nhận."
+        ) % {"file": row.full_name, "record": c.full_name}
+    if birth_differs and row.birth_date is not None and c.birth_date is not None:
+        return True, _(
+            "Ngày sinh trong tệp là %(file)s, trong hồ sơ là %(record)s; kiểm tra lại mã học"
+            " sinh trước khi xác nhận."
+        ) % {"file": row.birth_display, "record": c.birth_display}
+    if birth_differs:
+        return True, _(
+            "Năm sinh trong tệp là %(file)s, trong hồ sơ là %(record)s; kiểm tra lại mã học"
+            " sinh trước khi xác nhận."
+        ) % {"file": row.birth_display, "record": c.birth_display}
+    return True, ""
 
 
 def results_match(*, school_id: int, rows: list[ResultRow]) -> MatchResult:
@@ -41,7 +92,8 @@ def results_match(*, school_id: int, rows: list[ResultRow]) -> MatchResult:
     with connection.cursor() as cursor:
         # Arrays, not IN lists: a 20,000-row file would otherwise send 40,000 parameters.
         cursor.execute(
-            "SELECT id, moet_code, search_key, birth_date, birth_year FROM students_student"
+            "SELECT id, full_name, moet_code, search_key, birth_date, birth_year"
+            " FROM students_student"
             " WHERE school_id = %s AND (moet_code = ANY(%s) OR search_key = ANY(%s))",
             [school_id, codes, keys],
         )
@@ -54,7 +106,7 @@ def results_match(*, school_id: int, rows: list[ResultRow]) -> MatchResult:
     out = MatchResult(matched=[], unmatched=[])
     first_row_of: dict[int, int] = {}
     for row in rows:
-        student, reason = _one(row, by_code, by_name)
+        student, reason, check = _one(row, by_code, by_name)
         if student is not None and student.pk in first_row_of:
             student, reason = (
                 None,
@@ -66,12 +118,22 @@ def results_match(*, school_id: int, rows: list[ResultRow]) -> MatchResult:
         else:
             first_row_of[student.pk] = row.row
             out.matched.append((row, student.pk))
+            if check:
+                out.checks[row.row] = check
     return out
 
 
-def _one(row: ResultRow, by_code, by_name) -> tuple[Candidate | None, str]:
+def _one(row: ResultRow, by_code, by_name) -> tuple[Candidate | None, str, str]:
+    """(student, why not matched, what to check)."""
     if row.moet_code and row.moet_code in by_code:
-        return by_code[row.moet_code], ""
+        student = by_code[row.moet_code]
+        kept, message = _code_check(row, student)
+        return (student, "", message) if kept else (None, message, "")
+    student, reason = _by_name(row, by_name)
+    return student, reason, ""
+
+
+def _by_name(row: ResultRow, by_name) -> tuple[Candidate | None, str]:
     if not row.name_key:
         return None, _("Không có học sinh mã %(code)s trong trường, và dòng không có họ tên.") % {
             "code": row.moet_code
@@ -94,14 +156,7 @@ def _one(row: ResultRow, by_code, by_name) -> tuple[Candidate | None, str]:
             "Có %(n)s học sinh cùng họ tên và ngày sinh trong trường; hãy ghi mã học sinh để phân biệt."
         ) % {"n": len(same)}
     if named:
-        births = ", ".join(
-            sorted(
-                {
-                    c.birth_date.strftime("%d/%m/%Y") if c.birth_date else str(c.birth_year)
-                    for c in named
-                }
-            )
-        )
+        births = ", ".join(sorted({c.birth_display for c in named}))
         return None, _(
             "Có học sinh tên này trong trường nhưng ngày sinh trong hồ sơ là %(births)s; kiểm tra lại ngày sinh hoặc mã học sinh."
         ) % {"births": births}

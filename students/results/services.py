@@ -2,8 +2,9 @@
 compute the preview, confirm it, and write the results in one transaction.
 
 The preview lives in the preview job's result (rows matched, unmatched with the
-reason, rows with errors); the uploaded file is deleted once it is read. Confirming
-writes exactly what was previewed: one INSERT ... ON CONFLICT for the whole file.
+reason, matched rows to check before confirming, rows with errors); the uploaded file
+is deleted once it is read. Confirming writes exactly what was previewed: one
+INSERT ... ON CONFLICT for the whole file.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ PREVIEW_KIND = "results_preview"
 APPLY_KIND = "results_apply"
 # Fields of a result row kept in the preview: (row, student, grade, academic_result,
 # conduct, title, note, change) with change "new", "changed" or "same".
+# The rows to check are a list of their own, [row, what differs], so that previews
+# kept from before it still confirm.
 MATCHED_FIELDS = (
     "row",
     "student",
@@ -126,7 +129,12 @@ def results_preview(
             "m": len(matched),
             "u": len(matching.unmatched),
             "e": len(parsed.rows) - len(good),
-        },
+        }
+        + (
+            _("; %(c)s dòng khớp cần kiểm tra") % {"c": len(matching.checks)}
+            if matching.checks
+            else ""
+        ),
         "school_id": school_id,
         "school_year": school_year,
         "original_name": name,
@@ -137,6 +145,7 @@ def results_preview(
         "unknown_columns": parsed.unknown_columns,
         "matched": matched,
         "counts": counts,
+        "checks": sorted([row, check] for row, check in matching.checks.items()),
         "unmatched": [
             [r.row, r.full_name, r.birth_display, r.moet_code, r.class_name, reason]
             for r, reason in matching.unmatched

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 
 import openpyxl
 import pytest
@@ -205,6 +206,155 @@ def test_it_lists_a_student_twice_in_the_file_once(tmp_path, world, gl_students)
     assert "Cùng một học sinh với dòng 2" in found.unmatched[0][1]
 
 
+# A MOET code is one mistyped digit away from another child's: a row found by its code
+# is checked against the record's name and birth.
+
+
+@pytest.fixture
+def coded(world):
+    """Students of the Gio Mỹ school with MOET codes, one known only by year of birth."""
+    school = world.school_gl
+    return {
+        "binh": StudentFactory(
+            school=school,
+            full_name="Lê Văn Bình",
+            moet_code="4600012345",
+            birth_date=dt.date(2012, 9, 5),
+        ),
+        "cuc": StudentFactory(
+            school=school,
+            full_name="Trần Thị Cúc",
+            moet_code="4600012346",
+            birth_date=dt.date(2013, 1, 2),
+        ),
+        "mai": StudentFactory(
+            school=school,
+            full_name="Hồ Thị Mai",
+            moet_code="4600012347",
+            birth_date=None,
+            birth_year=2012,
+        ),
+    }
+
+
+def match_one(tmp_path, world, code, name, birth):
+    """Match a file of one row (code, name, birth) for the Gio Mỹ school."""
+    path = csv_file(tmp_path, [HEADER, [1, code, name, birth, "8A", "Khá", "", ""]])
+    parsed = results_file_parse(path=path, name="kq.csv", today=TODAY)
+    assert [r.errors for r in parsed.rows] == [[]]
+    return results_match(school_id=world.school_gl.pk, rows=parsed.rows)
+
+
+def test_it_refuses_a_code_whose_record_differs_in_both_name_and_birth(tmp_path, world, coded):
+    # Lê Văn Bình's row carries Trần Thị Cúc's code: one digit off.
+    found = match_one(tmp_path, world, "4600012346", "Lê Văn Bình", "05/09/2012")
+    assert found.matched == [] and found.checks == {}
+    ((row, reason),) = found.unmatched
+    assert row.row == 2
+    assert reason == (
+        "Mã học sinh 4600012346 trong hồ sơ là của Trần Thị Cúc, sinh 02/01/2013: khác cả họ"
+        " tên và ngày sinh trong tệp. Hãy kiểm tra lại mã học sinh rồi tải lên lại."
+    )
+
+
+def test_it_matches_a_code_whose_name_differs_with_a_check(tmp_path, world, coded):
+    found = match_one(tmp_path, world, "4600012345", "Lê Bình", "05/09/2012")
+    assert [(r.row, sid) for r, sid in found.matched] == [(2, coded["binh"].pk)]
+    assert found.checks == {
+        2: "Họ tên trong tệp là “Lê Bình”, trong hồ sơ là “Lê Văn Bình”; kiểm tra lại"
+        " mã học sinh trước khi xác nhận."
+    }
+
+
+def test_it_matches_a_code_whose_birth_date_differs_with_a_check(tmp_path, world, coded):
+    found = match_one(tmp_path, world, "4600012346", "Trần Thị Cúc", "03/01/2013")
+    assert [sid for _r, sid in found.matched] == [coded["cuc"].pk]
+    assert found.checks == {
+        2: "Ngày sinh trong tệp là 03/01/2013, trong hồ sơ là 02/01/2013; kiểm tra lại mã"
+        " học sinh trước khi xác nhận."
+    }
+
+
+def test_it_compares_names_without_diacritics_or_case(tmp_path, world, coded):
+    found = match_one(tmp_path, world, "4600012346", "TRAN THI CUC", "02/01/2013")
+    assert [sid for _r, sid in found.matched] == [coded["cuc"].pk]
+    assert found.checks == {} and found.unmatched == []
+
+
+def outcome(found, student_pk) -> tuple[str, str]:
+    """("matched" | "check" | "unmatched", the message) of a one-row match."""
+    if not found.matched:
+        return "unmatched", found.unmatched[0][1]
+    assert [sid for _r, sid in found.matched] == [student_pk] and found.unmatched == []
+    return ("check", found.checks[2]) if found.checks else ("matched", "")
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "birth", "expected", "text"),
+    [
+        # Only the year in the file, a date in the record.
+        ("4600012345", "Lê Văn Bình", "2012", "matched", ""),
+        ("4600012345", "Lê Văn Bình", "2013", "check", "Năm sinh trong tệp là 2013, trong hồ sơ"),
+        ("4600012345", "Trần Thị Cúc", "2013", "unmatched", "của Lê Văn Bình, sinh 05/09/2012"),
+        ("4600012345", "Trần Thị Cúc", "2012", "check", "Họ tên trong tệp là “Trần Thị Cúc”"),
+        # Only the year in the record, a date in the file.
+        ("4600012347", "Hồ Thị Mai", "04/04/2012", "matched", ""),
+        ("4600012347", "Hồ Thị Mai", "04/04/2011", "check", "là 04/04/2011, trong hồ sơ là 2012"),
+        ("4600012347", "Lê Văn Bình", "04/04/2011", "unmatched", "của Hồ Thị Mai, sinh 2012:"),
+    ],
+)
+def test_it_compares_the_year_when_only_the_year_is_known(
+    tmp_path, world, coded, code, name, birth, expected, text
+):
+    found = match_one(tmp_path, world, code, name, birth)
+    student = {s.moet_code: s.pk for s in coded.values()}[code]
+    kind, message = outcome(found, student)
+    assert kind == expected and text in message
+    if kind == "unmatched":
+        assert "kiểm tra lại mã học sinh" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "birth", "expected", "text"),
+    [
+        ("", "", "matched", ""),  # nothing to compare
+        ("Lê Văn Bình", "", "matched", ""),
+        ("", "05/09/2012", "matched", ""),
+        # Only one side to compare, and it differs: a check, not a refusal.
+        ("", "06/09/2012", "check", "Ngày sinh trong tệp là 06/09/2012"),
+        ("Trần Thị Cúc", "", "check", "Họ tên trong tệp là “Trần Thị Cúc”"),
+    ],
+)
+def test_it_matches_on_the_code_alone_what_it_cannot_compare(
+    tmp_path, world, coded, name, birth, expected, text
+):
+    found = match_one(tmp_path, world, "4600012345", name, birth)
+    kind, message = outcome(found, coded["binh"].pk)
+    assert kind == expected and text in message
+
+
+def test_it_checks_every_row_of_a_file_in_one_query(
+    tmp_path, world, coded, django_assert_num_queries
+):
+    rows = [
+        HEADER,
+        [1, "4600012346", "Lê Văn Bình", "05/09/2012", "8A", "Khá", "", ""],
+        [2, "4600012345", "Lê Bình", "05/09/2012", "8A", "Khá", "", ""],
+        [3, "4600012347", "Hồ Thị Mai", "2011", "8A", "Khá", "", ""],
+        [4, "", "Trần Thị Cúc", "02/01/2013", "7A", "Khá", "", ""],
+    ]
+    parsed = results_file_parse(path=csv_file(tmp_path, rows), name="kq.csv", today=TODAY)
+    with django_assert_num_queries(1):
+        found = results_match(school_id=world.school_gl.pk, rows=parsed.rows)
+    assert {r.row: sid for r, sid in found.matched} == {
+        3: coded["binh"].pk,
+        4: coded["mai"].pk,
+        5: coded["cuc"].pk,
+    }
+    assert [r.row for r, _reason in found.unmatched] == [2]
+    assert set(found.checks) == {3, 4}
+
+
 def upload(client, path, school, year=2025, capture=None):
     with path.open("rb") as fh, capture(execute=True):
         return client.post(
@@ -267,6 +417,49 @@ def test_it_previews_then_writes_the_results_once_confirmed(
         again = client.post(reverse("results:confirm", args=[job.pk]), follow=True)
     assert "đã được xác nhận rồi" in again.content.decode()
     assert Job.objects.filter(kind="results_apply").count() == 1
+
+
+def test_it_shows_the_rows_to_check_and_writes_only_the_matched_ones(
+    client, tmp_path, world, coded, school_staff_gl, django_capture_on_commit_callbacks
+):
+    rows = [
+        HEADER,
+        [1, "4600012346", "Lê Văn Bình", "05/09/2012", "8A", "Giỏi", "Tốt", ""],  # Cúc's code
+        [2, "4600012345", "Lê Bình", "05/09/2012", "8A", "Khá", "Tốt", ""],
+        [3, "4600012346", "Trần Thị Cúc", "03/01/2013", "7A", "Đạt", "Tốt", ""],
+        [4, "4600012347", "Hồ Thị Mai", "2012", "8B", "Tốt", "Tốt", ""],
+    ]
+    client.force_login(school_staff_gl)
+    upload(
+        client,
+        xlsx(tmp_path, rows),
+        world.school_gl,
+        capture=django_capture_on_commit_callbacks,
+    )
+    job = Job.objects.get(kind="results_preview")
+    assert job.state == Job.State.DONE, job.error
+    json.dumps(job.result)
+    assert [r[0] for r in job.result["matched"]] == [3, 4, 5]
+    assert [r[0] for r in job.result["unmatched"]] == [2]
+    assert [r[0] for r in job.result["checks"]] == [3, 4]
+    assert job.message == "Khớp 3 dòng, không khớp 1, lỗi 0; 2 dòng khớp cần kiểm tra"
+
+    html = client.get(reverse("results:preview", args=[job.pk])).content.decode()
+    assert '<span class="stat-value">2</span><span class="stat-label">Cần kiểm tra</span>' in html
+    assert "2 dòng khớp theo mã học sinh nhưng họ tên hoặc ngày sinh trong tệp khác hồ sơ" in html
+    assert "Mã học sinh 4600012346 trong hồ sơ là của Trần Thị Cúc, sinh 02/01/2013" in html
+    assert "Họ tên trong tệp là “Lê Bình”, trong hồ sơ là “Lê Văn Bình”" in html
+    assert "Ngày sinh trong tệp là 03/01/2013, trong hồ sơ là 02/01/2013" in html
+    # The rows to check come first in the list of matched rows.
+    assert html.index("Lê Bình”") < html.index("Dòng 5<") < html.index(">Hồ Thị Mai<")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("results:confirm", args=[job.pk]))
+    assert dict(AcademicResult.objects.values_list("student_id", "academic_result")) == {
+        coded["binh"].pk: "Khá",
+        coded["cuc"].pk: "Đạt",
+        coded["mai"].pk: "Tốt",
+    }
 
 
 def test_it_reads_a_csv_and_warns_when_the_file_names_another_year(
