@@ -1,6 +1,7 @@
 """A district officer uploads the education department's export of the year's results
 for a school: sees which rows matched a record (by MOET code, or by name and date of
-birth) and which did not, confirms, follows the job, and finds the result on the
+birth), which matched but need a look (the file's birth date is not the record's) and
+which did not (a mistyped code pointing at another child), confirms, follows the job, and finds the result on the
 student's record and through the list's filter. Desktop and phone; screenshots go to
 test-artifacts/."""
 
@@ -59,9 +60,11 @@ def _export(path: Path, year: int) -> Path:
         [],
         HEADER,
         [1, "4610000101", "Lê Thị Bình", "12/03/2012", "7A", "Khá", "Tốt", ""],
-        [2, "4610000102", "HOÀNG VĂN CƯỜNG", "20/11/2012", "7B", "TB", "K", ""],
+        [2, "4610000102", "HOÀNG VĂN CƯỜNG", "21/11/2012", "7B", "TB", "K", ""],
         [3, "", "Nguyen Van An", dt.datetime(2012, 9, 5), "7A", "G", "T", "HSG"],
         [4, "", "Trần Văn Không Có", "02/02/2012", "7C", "Khá", "Tốt", ""],
+        # Lê Thị Bình's code typed for Phan Thị Dung.
+        [5, "4610000101", "Phan Thị Dung", "05/09/2012", "7B", "Khá", "Tốt", ""],
     ]:
         ws.append(row)
     wb.save(path)
@@ -118,20 +121,26 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(main).to_contain_text(school.name)
     expect(main).to_contain_text(f"Năm học {year_display}")
     stats = page.get_by_role("group", name="Số liệu của tệp")
-    expect(stats.locator(".stat", has_text="Dòng trong tệp")).to_contain_text("4")
+    expect(stats.locator(".stat", has_text="Dòng trong tệp")).to_contain_text("5")
     expect(stats.locator(".stat", has_text="Khớp với hồ sơ")).to_contain_text("3")
-    expect(stats.locator(".stat", has_text="Không khớp")).to_contain_text("1")
+    expect(stats.locator(".stat", has_text="Cần kiểm tra")).to_contain_text("1")
+    expect(stats.locator(".stat", has_text="Không khớp")).to_contain_text("2")
     expect(stats.locator(".stat", has_text="Dòng có lỗi")).to_contain_text("0")
     assert "Tệp ghi năm học" not in main.inner_text()  # the file names the chosen year
 
     unmatched = page.locator("section", has=page.locator("#unmatched-title"))
-    expect(unmatched.get_by_role("heading")).to_have_text("1 dòng không khớp với hồ sơ")
-    row = unmatched.locator("tbody tr")
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("Dòng 9")
+    expect(unmatched.get_by_role("heading")).to_have_text("2 dòng không khớp với hồ sơ")
+    expect(unmatched.locator("tbody tr")).to_have_count(2)
+    row = unmatched.locator("tbody tr", has_text="Dòng 9")
     expect(row).to_contain_text("Trần Văn Không Có")
     expect(row).to_contain_text("02/02/2012")
     expect(row).to_contain_text("Không có học sinh có họ tên và ngày sinh này trong trường.")
+    typo = unmatched.locator("tbody tr", has_text="Dòng 10")
+    expect(typo).to_contain_text("Phan Thị Dung")
+    expect(typo).to_contain_text(
+        "Mã học sinh 4610000101 trong hồ sơ là của Lê Thị Bình, sinh 12/03/2012: khác cả họ"
+        " tên và ngày sinh trong tệp. Hãy kiểm tra lại mã học sinh rồi tải lên lại."
+    )
 
     matched = page.locator("section", has=page.locator("#matched-title"))
     an = matched.locator("tbody tr", has=page.get_by_role("link", name="Nguyễn Văn An"))
@@ -143,8 +152,14 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     cuong = matched.locator("tbody tr", has=page.get_by_role("link", name="Hoàng Văn Cường"))
     expect(cuong).to_contain_text("Trung bình")
     expect(cuong).to_contain_text("Khá")
+    expect(cuong).to_contain_text(
+        "Cần kiểm tra Ngày sinh trong tệp là 21/11/2012, trong hồ sơ là 20/11/2012"
+    )
+    # The row to check comes first.
+    expect(matched.locator("tbody tr").first).to_contain_text("Hoàng Văn Cường")
     expect(matched.locator("tbody tr")).to_have_count(3)
     expect(main).to_contain_text(f"3 dòng khớp với hồ sơ sẽ được ghi cho năm học {year_display}.")
+    expect(main).to_contain_text("1 dòng khớp theo mã học sinh nhưng họ tên hoặc ngày sinh")
     assert _fits(page)
     shot("2-preview")
 
