@@ -8,6 +8,7 @@ from html import escape
 import django_filters
 from django import forms
 from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Value
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -53,52 +54,76 @@ def ordering_choices() -> list[tuple[str, str]]:
 
 
 class FastSelect(forms.Select):
-    """A select rendered in Python. Django renders each option through a template,
-    which for the area tree and a province's schools (600+ options) costs more than
-    the page's queries."""
+    """A select rendered in Python straight from its choices. Django renders each
+    option through a template and builds a dict of attributes for it, which for the
+    area tree and a province's schools (600+ options) costs more than the page's
+    queries."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        options = [
-            '<option value="{}"{}>{}</option>'.format(
-                escape(str(option["value"])),
-                " selected" if option["selected"] else "",
-                escape(str(option["label"])),
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = option_value in chosen
+            if selected:
+                chosen = set()  # one selected option, as Django's select
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                f"{escape(str(label))}</option>"
             )
-            for _group, group_options, _index in context["optgroups"]
-            for option in group_options
-        ]
-        attributes = flatatt(context["attrs"])
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{escape(name)}"{attributes}>{"".join(options)}</select>')
 
 
-class AreaChoiceField(forms.ModelChoiceField):
+class _ValuesChoiceIterator(ModelChoiceIterator):
+    """The options of a model select from one values query, read at once: no model
+    instance per option and no server-side cursor (three round trips) per select."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, self.field.label_from_values(*values))
+
+
+class ValuesChoiceField(forms.ModelChoiceField):
+    """A model select whose labels come from a few columns (`label_fields`)."""
+
+    iterator = _ValuesChoiceIterator
+    label_fields = ("name",)
+
+    def label_from_values(self, name) -> str:
+        return name
+
+
+class AreaChoiceField(ValuesChoiceField):
     """One select showing the tree: each level indented under its parent."""
 
-    def label_from_instance(self, obj: Area) -> str:
-        indent = "\u00a0\u00a0\u00a0" * max(0, obj.depth - 1)
-        return f"{indent}{'— ' if obj.depth > 1 else ''}{obj.name}"
+    label_fields = ("depth", "name")
+
+    def label_from_values(self, depth, name) -> str:
+        indent = "\u00a0\u00a0\u00a0" * max(0, depth - 1)
+        return f"{indent}{'— ' if depth > 1 else ''}{name}"
 
 
-class SchoolChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: School) -> str:
-        return obj.name
+class SchoolChoiceField(ValuesChoiceField):
+    pass
 
 
-class AreaFilter(django_filters.ModelChoiceFilter):
+class ValuesFilter(django_filters.ModelChoiceFilter):
+    field_class = ValuesChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", FastSelect)
+        super().__init__(*args, **kwargs)
+
+
+class AreaFilter(ValuesFilter):
     field_class = AreaChoiceField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", FastSelect)
-        super().__init__(*args, **kwargs)
 
-
-class SchoolFilter(django_filters.ModelChoiceFilter):
+class SchoolFilter(ValuesFilter):
     field_class = SchoolChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", FastSelect)
-        super().__init__(*args, **kwargs)
 
 
 def _in_force(**lookup):
@@ -164,7 +189,7 @@ class StudentFilter(django_filters.FilterSet):
         widget=FastSelect,
         empty_label=_("Mọi mức độ"),
     )
-    ethnicity = django_filters.ModelChoiceFilter(
+    ethnicity = ValuesFilter(
         label=_("Dân tộc"),
         queryset=Ethnicity.objects.order_by("code"),
         widget=FastSelect,

@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from students.models import Student
-from tests.factories import CircumstanceFactory, GuardianFactory, SchoolFactory, StudentFactory
+from tests.factories import (
+    CircumstanceFactory,
+    GuardianFactory,
+    SchoolFactory,
+    StudentFactory,
+    area_add,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -348,6 +354,21 @@ def test_it_caps_the_count_and_counts_exactly_on_demand(
     last = client.get(URL, {"page": 3})
     assert last.context["page"].count_is_exact
     assert last.context["page"].count == 6
+
+
+def test_it_offers_only_the_areas_with_a_school(client, world, provincial_staff):
+    world.gio_linh.refresh_from_db()
+    empty = area_add(parent=world.gio_linh, code="19511", name="Xã Gio Hải", kind="commune")
+    client.force_login(provincial_staff)
+    offered = set(client.get(URL).context["filter"].form.fields["area"].queryset)
+    assert offered == {
+        world.province,
+        world.dong_ha,
+        world.phuong_1,
+        world.gio_linh,
+        world.gio_my,
+    }
+    assert empty not in offered
 
 
 def test_it_offers_the_area_tree_from_the_province_down(client, world, provincial_staff):
