@@ -3,17 +3,32 @@ scope, so a select never offers (or accepts) a place the user may not see."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from html import escape
 
 import django_filters
 from django import forms
-from django.db.models import CharField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from khuyenhoc.access import VIEW, scope_for
 from khuyenhoc.models import Area, School
 from students.models import (
     AcademicResult,
@@ -26,7 +41,7 @@ from students.models import (
 )
 from students.results.parse import RATINGS
 from students.rollover import current_school_year
-from students.selectors import areas_for_filter, student_search
+from students.selectors import ExistsPerRow, areas_for_filter, student_search
 
 # Sort keys offered in the column headers -> order_by() (always ending in pk, so the
 # pages are stable). Names sort the Vietnamese way: by the given name (the last word),
@@ -141,6 +156,9 @@ def result_year_choices() -> list[tuple[str, str]]:
 
 
 YES_NO = [("co", _("Đã xác minh")), ("chua", _("Chưa xác minh"))]
+# A selection of fewer than this share of all schools is a small part of the province
+# (a district: 44 of 347 schools): see StudentFilter._apply_exists.
+SMALL_PART = 0.5
 SUPPORTED = [("co", _("Đã được hỗ trợ")), ("chua", _("Chưa được hỗ trợ"))]
 
 
@@ -259,7 +277,14 @@ class StudentFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.user = user
-        self.search_is_broad = False
+        self.search = None  # students.selectors.Search of the term, if any
+        # In a broad search: the user's (chosen) schools and the EXISTS filters again, as
+        # tests of each row that run before the search's (see _broad_search).
+        self._school_ids = None
+        self._row_tests = []
+        self._exists_tests = []  # the EXISTS filters, applied together (_apply_exists)
+        self._positive = False  # whether one of them asks for rows (not their absence)
+        self._user_schools = None  # (pk, level, commune path) of the user's schools, once
         self.filters["area"].queryset = areas_for_filter(user=user)
         self.filters["school"].queryset = School.objects.for_user(user, "view").order_by(
             "name", "pk"
@@ -270,47 +295,120 @@ class StudentFilter(django_filters.FilterSet):
             "b": self.school_year + 1,
         }
 
+    @property
+    def search_is_broad(self) -> bool:
+        return self.search is not None and self.search.broad
+
     def filter_q(self, queryset, name, value):
-        queryset, self.search_is_broad = student_search(queryset, value)
-        return queryset
+        self.search = student_search(value, school_ids=self._chosen_schools())
+        if self.search is None or self.search.broad:
+            return queryset  # a broad term is applied last, by _broad_search
+        return queryset.filter(self.search.condition)
 
     def filter_school_part(self, queryset, name, value):
         # Area, school and school level together make one list of schools: see
         # _schools_filter.
         return queryset
 
-    def _schools_filter(self, queryset):
-        """The schools the area, school and level filters leave, looked up first (a
-        few hundred rows at most) and given to the student query as a list of ids:
-        PostgreSQL then knows how many students they hold and picks the right plan
-        (walking the sort order's index for a large selection, sorting a small one).
-        Taken from the user's own schools, so a school or area outside the scope
-        given in the URL selects nothing."""
+    def _chosen_schools(self) -> list[int] | None:
+        """The user's schools that the area, school and level filters leave (all of
+        them without such filters), read once: a few hundred rows at most. None for an
+        administrator without such filters: every school, nothing to list. Taken from
+        the user's own schools, so a school or area outside the scope given in the URL
+        selects nothing."""
         data = self.form.cleaned_data
         area, school, level = data.get("area"), data.get("school"), data.get("school_level")
-        if not (area or school or level):
-            return queryset
-        schools = School.objects.for_user(self.user, "view").values_list(
-            "pk", "level", "commune__path"
-        )
-        chosen = [
+        if not (area or school or level) and scope_for(self.user, VIEW).everything:
+            return None
+        if self._user_schools is None:
+            self._user_schools = list(
+                School.objects.for_user(self.user, VIEW).values_list("pk", "level", "commune__path")
+            )
+        return [
             pk
-            for pk, school_level, path in schools
+            for pk, school_level, path in self._user_schools
             if (not area or path.startswith(area.path))
             and (not school or pk == school.pk)
             and (not level or school_level == level)
         ]
-        if len(chosen) == len(schools):
+
+    def _schools_filter(self, queryset):
+        """The schools the area, school and level filters leave, given to the student
+        query as a list of ids: PostgreSQL then knows how many students they hold and
+        picks the right plan (walking the sort order's index for a large selection,
+        sorting a small one). A broad search keeps the list for its tests of each row
+        (_broad_search)."""
+        data = self.form.cleaned_data
+        chosen_by_filters = bool(data.get("area") or data.get("school") or data.get("school_level"))
+        if not chosen_by_filters and not self.search_is_broad:
+            return queryset
+        chosen = self._chosen_schools()
+        if chosen is None:
+            return queryset  # an administrator: every school, nothing to test
+        self._school_ids = chosen
+        if len(chosen) == len(self._user_schools):
             # All of the user's schools (a district officer choosing their district):
             # a second, redundant condition would only mislead the planner.
             return queryset
         return queryset.filter(school_id__in=chosen)
 
+    def _exists(self, queryset, rows, *, negate: bool = False):
+        """The students with (or without) such rows: applied with the others by
+        _apply_exists. In a broad search the same test is also made of each row before
+        the search's (see _broad_search)."""
+        if self.search_is_broad:
+            test = ExistsPerRow(rows)
+            self._row_tests.append(~test if negate else test)
+        exists = Exists(rows)
+        self._exists_tests.append(~exists if negate else exists)
+        self._positive = self._positive or not negate
+        return queryset
+
+    def _apply_exists(self, queryset):
+        """The EXISTS filters (circumstances, results, support). With a broad search in
+        a small part of the province (a district: fewer than SMALL_PART of the schools)
+        they are tested on the ids of its students, read from an index alone
+        (student_list_school: school and grade, with the id and the merge, migration
+        0014), and the page reads only the students that passed, then tests the term
+        on them. Otherwise PostgreSQL read every student the filter names (25,000 for
+        a severe disability) only to learn their school, and tested the term on each.
+        Without a broad term, or for a whole province, the filters are tested along the
+        sort order, which stops after a page (and a count after 2,000)."""
+        chosen = self._chosen_schools() if self.search_is_broad and self._positive else None
+        if chosen is not None and len(chosen) < SMALL_PART * self._all_schools():
+            ids = Student.objects.filter(school_id__in=chosen, merged_into__isnull=True)
+            return queryset.filter(pk__in=ids.filter(*self._exists_tests).values("pk"))
+        return queryset.filter(*self._exists_tests)
+
+    def _all_schools(self) -> int:
+        # How many schools there are at all (no school's data, so not scoped).
+        return School.objects.count()
+
+    def _broad_search(self, queryset):
+        """A broad term ("tran"), tested on each row PostgreSQL reads along the sort
+        order (or from a selective filter's index) only once everything cheaper has
+        passed: first the user's schools as a list of ids (the scope's own join comes
+        after the row tests), then the EXISTS filters, then the name, and the guardians
+        last, looked up for that one student. Without the guard PostgreSQL tested the
+        search first and looked up the guardians of every student it read."""
+        tests = list(self._row_tests)
+        if self._school_ids is not None:
+            tests.insert(0, Q(school_id__in=self._school_ids))
+        if not tests:
+            return queryset.filter(self.search.condition)
+        guard = reduce(operator.and_, [t if isinstance(t, Q) else Q(t) for t in tests])
+        search = ExpressionWrapper(self.search.condition, output_field=BooleanField())
+        return queryset.filter(
+            Case(When(guard, then=search), default=Value(False), output_field=BooleanField())
+        )
+
     def filter_kind(self, queryset, name, value):
-        return queryset.filter(Exists(_in_force(kind=value)))
+        if value == Circumstance.Kind.DISABILITY and self.form.cleaned_data.get("disability_level"):
+            return queryset  # the level's filter tests the same circumstance
+        return self._exists(queryset, _in_force(kind=value))
 
     def filter_disability_level(self, queryset, name, value):
-        return queryset.filter(Exists(_in_force(kind="disability", disability_level=value)))
+        return self._exists(queryset, _in_force(kind="disability", disability_level=value))
 
     def filter_academic_result(self, queryset, name, value):
         """Students rated `value` in the chosen school year (or in any year)."""
@@ -318,14 +416,14 @@ class StudentFilter(django_filters.FilterSet):
         year = self.form.cleaned_data.get("result_year")
         if year:
             results = results.filter(school_year=year)
-        return queryset.filter(Exists(results))
+        return self._exists(queryset, results)
 
     def filter_noop(self, queryset, name, value):
         # With a rating, read by filter_academic_result; alone: a result recorded that year.
         if self.form.cleaned_data.get("academic_result"):
             return queryset
-        return queryset.filter(
-            Exists(AcademicResult.objects.filter(student=OuterRef("pk"), school_year=value))
+        return self._exists(
+            queryset, AcademicResult.objects.filter(student=OuterRef("pk"), school_year=value)
         )
 
     def filter_supported(self, queryset, name, value):
@@ -334,9 +432,7 @@ class StudentFilter(django_filters.FilterSet):
         which PostgreSQL answers from the index alone while it walks the sort order,
         or as one semi-join over that year's rows."""
         supports = Support.objects.filter(student=OuterRef("pk"), school_year=self.school_year)
-        if value == "co":
-            return queryset.filter(Exists(supports))
-        return queryset.filter(~Exists(supports))
+        return self._exists(queryset, supports, negate=value != "co")
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(verified_at__isnull=(value != "co"))
@@ -354,6 +450,10 @@ class StudentFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = self._schools_filter(super().filter_queryset(queryset))
+        if self._exists_tests:
+            queryset = self._apply_exists(queryset)
+        if self.search_is_broad:
+            queryset = self._broad_search(queryset)
         if not self.ordering:
             queryset = self.filter_ordering(queryset, "o", DEFAULT_ORDERING)
         return queryset

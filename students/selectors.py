@@ -3,9 +3,12 @@ number of queries (aggregates and annotations, never one query per row)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
@@ -18,12 +21,23 @@ from students.models import Circumstance, Gender, Guardian, Status, StatusChange
 KINDS = [kind for kind, _label in Circumstance.Kind.choices]
 
 
-# The list's search first fetches the ids of the students whose name, codes, or
-# guardian's name or phone match, through those columns' own indexes, when there are at
-# most this many: the page is then a look-up of a few ids. A broader term ("nguyen")
-# is tested row by row while PostgreSQL walks the sort order's index instead, which
-# stops after one page.
-SEARCH_IDS_MAX = 10_000
+# The list's search picks its plan by how many rows a term matches, in students' own
+# names, IDs and codes and in guardians' names and phones:
+# - PostgreSQL's estimates first (one EXPLAIN, no row read; search_key keeps a
+#   1,000-entry histogram, migration 0014): of the matches, of the students of the
+#   user's (chosen) schools and of all students. From them, how many rows a walk along
+#   the sort order's index would read before it has a page: a term matching 1.5% of a
+#   province's students ("linh") finds a page within 3,500 rows, the same term in a
+#   district (a tenth of them) only after 30,000.
+# - A term that a walk serves within SEARCH_WALK_MAX rows, or that matches more than
+#   SEARCH_IDS_MAX rows, is broad: tested row by row along the sort order, which
+#   stops after one page, its guardians one student at a time and only for students
+#   that passed every other filter (see students/filters.py); the page is not counted.
+# - Otherwise the ids of the matching students are fetched, each column through its
+#   own index, at most SEARCH_IDS_MAX of them (more: broad after all); the page and
+#   its count are then look-ups of these ids.
+SEARCH_IDS_MAX = 20_000
+SEARCH_WALK_MAX = 10_000
 # The list counts its rows up to this many and then says "more than"; the exact number
 # is one click away (an exact COUNT over a province costs more than the whole page).
 LIST_COUNT_CAP = 2000
@@ -72,17 +86,33 @@ def _search_digits(text: str) -> str | None:
     return compact if compact.isdigit() else None
 
 
-def student_search(queryset: QuerySet[Student], text: str) -> tuple[QuerySet[Student], bool]:
+class ExistsPerRow(Exists):
+    """EXISTS that PostgreSQL keeps as a test of each row (OFFSET 0 stops it from
+    hashing every matching row first, which for a broad term is most of a table)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search term as the list applies it: the condition on students (not scoped)
+    and whether it is broad (tested row by row; the page is not counted)."""
+
+    condition: Q
+    broad: bool = False
+
+
+def student_search(text: str, *, school_ids: list[int] | None) -> Search | None:
     """Diacritic-insensitive search: the student's name, personal ID or MOET code, and
     the name or phone number of a parent or guardian (numbers also without the 0 that
-    spreadsheets drop). Returns the narrowed queryset and whether the term was broad
-    (more than SEARCH_IDS_MAX students match it anywhere): then its rows are tested
-    one by one along the sort order and counting them all would cost too much."""
+    spreadsheets drop). `school_ids`: the schools whose students the list shows (None:
+    every school). None for an empty term. At most two queries: the planner's
+    estimates and the ids of the matches."""
     from khuyenhoc.text import search_key
 
     key = search_key(text)
     if not key:
-        return queryset, False
+        return None
     digits = _search_digits(key)
     if digits is not None:
         student_q = Q(moet_code__startswith=digits)
@@ -93,24 +123,58 @@ def student_search(queryset: QuerySet[Student], text: str) -> tuple[QuerySet[Stu
     else:
         student_q = Q(search_key__contains=key) | Q(moet_code__in={key, key.upper()})
         guardian_q = Q(search_key__contains=key)
-    if digits is not None or len(key) >= 3:
-        ids = _search_ids(student_q, guardian_q)
-        if ids is not None:
-            # As a set PostgreSQL reads row by row (unnest of one array parameter), not
-            # a literal list it would scan for every row of a sort index it walks.
-            in_ids = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-            return queryset.filter(pk__in=in_ids), False
-    guardians = Guardian.objects.filter(guardian_q, student_id=OuterRef("pk"))
-    return queryset.filter(student_q | Q(Exists(guardians))), True
-
-
-def _search_ids(student_q: Q, guardian_q: Q) -> list[int] | None:
-    """The ids of every student matching the search (students' or guardians' columns,
-    each through its own index), in one query, or None when more than SEARCH_IDS_MAX
-    rows match. The ids are not scoped: the list's queryset, scoped, is then narrowed
-    to them."""
     students = Student.objects.filter(student_q).order_by().values_list("pk", flat=True)
     guardians = Guardian.objects.filter(guardian_q).order_by().values_list("student_id", flat=True)
+    if school_ids == []:
+        return Search(student_q)  # the user sees no student: nothing to plan
+    if digits is not None or len(key) >= 3:
+        shown = Student.objects.order_by().values_list("pk", flat=True)
+        if school_ids is not None:
+            shown = shown.filter(school_id__in=school_ids)
+        own, by_guardian, seen, everyone = _estimates(students, guardians, shown)
+        matches = own + by_guardian
+        page = settings.STUDENT_PAGE_SIZE + 1
+        walk = page * everyone * everyone / max(1, matches * seen)
+        if matches <= SEARCH_IDS_MAX and walk > SEARCH_WALK_MAX:
+            if school_ids is not None and seen < everyone * 0.9:
+                # A district of a province: only its students' ids, which the students'
+                # own matches tell for free and a guardian's through their student;
+                # the page and its count then look up a tenth of the ids.
+                students = students.filter(school_id__in=school_ids)
+                guardians = guardians.filter(student__school_id__in=school_ids)
+            ids = _search_ids(students, guardians)
+            if ids is not None:
+                # As a set PostgreSQL reads row by row (unnest of one array parameter),
+                # not a literal list it would scan for every row of a sort index it walks.
+                return Search(Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,))))
+    # Shorter than a trigram, or broad.
+    per_student = ExistsPerRow(Guardian.objects.filter(guardian_q, student_id=OuterRef("pk")))
+    return Search(student_q | Q(per_student), broad=True)
+
+
+def _estimates(*querysets: QuerySet) -> list[int]:
+    """PostgreSQL's estimate of the number of rows of each query (one EXPLAIN of their
+    UNION ALL: planned, not run), followed by the number of students."""
+    union = querysets[0].union(*querysets[1:], Student.objects.values_list("pk"), all=True)
+    sql, params = union.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    top = plan[0]["Plan"]
+    rows = [int(branch["Plan Rows"]) for branch in top.get("Plans", [])]
+    if len(rows) != len(querysets) + 1:
+        # A branch PostgreSQL (or Django) dropped as empty: nothing to tell them apart;
+        # as if few matched (the capped look-up of the ids decides).
+        return [0] * len(querysets) + [max(1, int(top["Plan Rows"]))]
+    return rows
+
+
+def _search_ids(students: QuerySet, guardians: QuerySet) -> list[int] | None:
+    """The ids of every student matching the search (students' or guardians' columns,
+    each through its own index), in one query, or None when more than SEARCH_IDS_MAX
+    rows match. The list's queryset, scoped, is then narrowed to them."""
     limit = SEARCH_IDS_MAX + 1
     rows = list(students[:limit].union(guardians[:limit], all=True)[:limit])
     return None if len(rows) > SEARCH_IDS_MAX else sorted(set(rows))
@@ -160,16 +224,27 @@ def student_list_page(
     """Page `number` of an ordered queryset: one query for the rows (one more than a
     page, to know whether another follows), one for their circumstances, and one
     count capped at LIST_COUNT_CAP, skipped when the page already shows the last row
-    or when `count` is False (then the count is what is known: at least this far)."""
+    or when `count` is False (then the count is what is known: at least this far);
+    in one transaction that turns JIT compilation off (one more statement)."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
         number = 1
+    with transaction.atomic():
+        # No JIT compilation: PostgreSQL compiles the expressions of a query it plans as
+        # expensive (a walk along the sort order with a test per row is, in total), but
+        # these stop after one page, and compiling cost 20-30 ms of a 100 ms page.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        return _page(queryset, number=number, size=size, count=count)
+
+
+def _page(queryset: QuerySet[Student], *, number: int, size: int, count: bool) -> ListPage:
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     if not rows and number > 1:
         # Past the end (an old link): the first page instead.
-        return student_list_page(queryset, number=1, size=size, count=count)
+        return _page(queryset, number=1, size=size, count=count)
     has_next = len(rows) > size
     rows = rows[:size]
     _label(rows)

@@ -21,6 +21,24 @@ def names(response) -> list[str]:
     return [s.full_name for s in response.context["students"]]
 
 
+PLANS = ["ids-first", "broad-by-estimate", "broad-by-count"]
+
+
+def _plan(monkeypatch, plan: str) -> bool:
+    """Force the search's plan (in a test database of a few rows PostgreSQL would rightly
+    walk the whole table); whether it is then broad (tested row by row)."""
+    from students import selectors
+
+    if plan == "ids-first":
+        monkeypatch.setattr(selectors, "SEARCH_WALK_MAX", 0)
+    if plan == "broad-by-estimate":  # a walk along the sort order finds a page soon
+        monkeypatch.setattr(selectors, "SEARCH_WALK_MAX", 10**12)
+    if plan == "broad-by-count":  # estimated rare, but more than SEARCH_IDS_MAX match
+        monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)
+        monkeypatch.setattr(selectors, "_estimates", lambda *querysets: [0, 0, 1, 10**9])
+    return plan != "ids-first"
+
+
 def test_it_redirects_anonymous_visitors_to_login(client, world):
     response = client.get(URL)
     assert response.status_code == 302
@@ -155,9 +173,11 @@ def _queries_for_list(client, django_assert_max_num_queries, user) -> int:
     return len(captured.captured_queries), len(response.context["students"])
 
 
+@pytest.mark.parametrize("plan", PLANS)
 def test_it_uses_a_constant_number_of_queries(
-    client, world, district_staff_dh, django_assert_max_num_queries
+    client, world, district_staff_dh, django_assert_max_num_queries, monkeypatch, plan
 ):
+    _plan(monkeypatch, plan)
     schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
     _many(schools, 4)
     few, shown = _queries_for_list(client, django_assert_max_num_queries, district_staff_dh)
@@ -304,30 +324,99 @@ SEARCHES = [
 ]
 
 
-@pytest.mark.parametrize("broad", [False, True], ids=["ids-first", "row-by-row"])
+@pytest.mark.parametrize("plan", PLANS)
 @pytest.mark.parametrize("text", SEARCHES)
 def test_it_finds_a_student_by_each_search_field(
-    client, world, district_staff_dh, searchable, monkeypatch, text, broad
+    client, world, district_staff_dh, searchable, monkeypatch, text, plan
 ):
-    from students import selectors
-
-    if broad:  # as if the term matched more than SEARCH_IDS_MAX students
-        monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)
+    broad = _plan(monkeypatch, plan)
     client.force_login(district_staff_dh)
-    assert names(client.get(URL, {"q": text})) == ["Hồ Thị Ngọc Ánh"]
+    response = client.get(URL, {"q": text})
+    assert names(response) == ["Hồ Thị Ngọc Ánh"]
+    assert response.context["filter"].search_is_broad is broad
 
 
-@pytest.mark.parametrize("broad", [False, True], ids=["ids-first", "row-by-row"])
+@pytest.mark.parametrize("plan", PLANS)
 def test_it_never_finds_by_guardian_or_phone_outside_the_scope(
-    client, world, district_staff_gl, searchable, monkeypatch, broad
+    client, world, district_staff_gl, searchable, monkeypatch, plan
 ):
-    from students import selectors
-
-    if broad:
-        monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)
+    _plan(monkeypatch, plan)
     client.force_login(district_staff_gl)
     for text in ("dang van luc", "987654321", "045212000999", "ngoc anh"):
         assert names(client.get(URL, {"q": text})) == [], text
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_it_shows_an_outsider_nothing_whatever_the_search(
+    client, world, outsider, searchable, monkeypatch, plan
+):
+    _plan(monkeypatch, plan)
+    client.force_login(outsider)
+    for params in ({}, {"q": "ngoc anh"}, {"q": "tran", "kind": "orphan"}, {"q": "0987654321"}):
+        response = client.get(URL, params)
+        assert response.status_code == 200
+        assert names(response) == [], params
+
+
+@pytest.mark.parametrize("part", ["whole", "small"])
+@pytest.mark.parametrize("plan", PLANS)
+def test_it_combines_a_search_with_the_scope_and_circumstances_in_force(
+    client, world, district_staff_dh, monkeypatch, plan, part
+):
+    """A broad term is tested only on the students every other filter kept (the user's
+    schools, the circumstance in force, the level), in a small part of the province
+    after the filters were tested on its students' ids: the same students either way."""
+    import datetime as dt
+
+    from students import filters
+
+    # Dong Ha is one of the two schools: as a whole province, or as a small part.
+    monkeypatch.setattr(filters, "SMALL_PART", 0 if part == "whole" else 10)
+
+    def severe(student, **extra):
+        CircumstanceFactory(
+            student=student,
+            kind="disability",
+            disability_type="mobility",
+            disability_level="severe",
+            **extra,
+        )
+
+    by_guardian = StudentFactory(school=world.school_dh, full_name="Lê Thị Mai")
+    GuardianFactory(student=by_guardian, full_name="Trần Văn Tâm")
+    severe(by_guardian)
+    by_name = StudentFactory(school=world.school_dh, full_name="Trần Văn Cường")
+    severe(by_name)
+    CircumstanceFactory(student=by_name, kind="poor", household_year=dt.date.today().year)
+    StudentFactory(school=world.school_dh, full_name="Trần Thị Na")  # no disability
+    ended = StudentFactory(school=world.school_dh, full_name="Trần Văn Bình")
+    severe(ended, ended_on=dt.date(2020, 1, 1))
+    mild = StudentFactory(school=world.school_dh, full_name="Trần Văn Dũng")
+    CircumstanceFactory(
+        student=mild, kind="disability", disability_type="mobility", disability_level="mild"
+    )
+    outside = StudentFactory(school=world.school_gl, full_name="Trần Văn Ân")  # Gio Linh
+    severe(outside)
+    broad = _plan(monkeypatch, plan)
+    client.force_login(district_staff_dh)
+
+    def found(**params):
+        response = client.get(URL, {"q": "tran", **params})
+        assert response.context["filter"].search_is_broad is broad
+        return set(names(response))
+
+    assert found(disability_level="severe") == {"Lê Thị Mai", "Trần Văn Cường"}
+    assert found(kind="disability", disability_level="severe") == {"Lê Thị Mai", "Trần Văn Cường"}
+    assert found(kind="poor", disability_level="severe") == {"Trần Văn Cường"}
+    assert found(kind="disability") == {"Lê Thị Mai", "Trần Văn Cường", "Trần Văn Dũng"}
+    assert found(kind="orphan") == set()
+    assert found() == {
+        "Lê Thị Mai",
+        "Trần Văn Cường",
+        "Trần Thị Na",
+        "Trần Văn Bình",
+        "Trần Văn Dũng",
+    }
 
 
 def test_it_caps_the_count_and_counts_exactly_on_demand(
@@ -414,12 +503,15 @@ def test_it_combines_area_school_and_level_into_the_users_own_schools(
     assert names(client.get(URL, {"school_level": "primary"})) == []
 
 
+@pytest.mark.parametrize("plan", PLANS)
 def test_it_keeps_the_number_of_queries_whatever_the_rows(
-    client, world, district_staff_dh, django_assert_num_queries, settings
+    client, world, district_staff_dh, django_assert_num_queries, settings, monkeypatch, plan
 ):
     """An exact number of queries for a searched, filtered, sorted page: session, user,
-    roles and scope, the search's ids, the schools of the filters, the rows, their
-    circumstances, the capped count, the filter form's choices."""
+    roles and scope, the search's estimates and ids, the schools of the filters, the
+    rows, their circumstances, the capped count (not for a broad term), the filter
+    form's choices."""
+    broad = _plan(monkeypatch, plan)
     settings.STUDENT_PAGE_SIZE = 2
     schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
     params = {"q": "nguyen", "kind": "poor", "school_level": "lower_secondary", "o": "-diem"}
@@ -435,7 +527,8 @@ def test_it_keeps_the_number_of_queries_whatever_the_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(URL, params)
     assert len(response.context["students"]) == 2
-    assert response.context["page"].count == 43
+    page = response.context["page"]
+    assert (page.count, page.count_is_exact) == ((2, False) if broad else (43, True))
 
 
 def test_it_filters_by_support_this_school_year(client, world, provincial_staff):
