@@ -285,6 +285,7 @@ class StudentFilter(django_filters.FilterSet):
         self._exists_tests = []  # the EXISTS filters, applied together (_apply_exists)
         self._positive = False  # whether one of them asks for rows (not their absence)
         self._user_schools = None  # (pk, level, commune path) of the user's schools, once
+        self._all_schools_count = None
         self.filters["area"].queryset = areas_for_filter(user=user)
         self.filters["school"].queryset = School.objects.for_user(user, "view").order_by(
             "name", "pk"
@@ -352,6 +353,19 @@ class StudentFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(school_id__in=chosen)
 
+    def _scope_guard(self, queryset):
+        """For a small part of the province (a district officer's own list), the user's
+        schools tested on each row as a list of ids, inside CASE so that PostgreSQL
+        does not count them twice in its estimates (the scope's join already does).
+        Walking the sort order's index it rejects the other districts' students at
+        once; the scope's join, which comes after, compared each of them with every
+        school of the district (235,000 comparisons for a first page: 20 of its 27 ms)."""
+        chosen = self._chosen_schools()
+        if chosen is None or len(chosen) >= SMALL_PART * self._all_schools():
+            return queryset
+        guard = Case(When(school_id__in=chosen, then=True), default=False)
+        return queryset.filter(ExpressionWrapper(guard, output_field=BooleanField()))
+
     def _exists(self, queryset, rows, *, negate: bool = False):
         """The students with (or without) such rows: applied with the others by
         _apply_exists. In a broad search the same test is also made of each row before
@@ -382,7 +396,9 @@ class StudentFilter(django_filters.FilterSet):
 
     def _all_schools(self) -> int:
         # How many schools there are at all (no school's data, so not scoped).
-        return School.objects.count()
+        if self._all_schools_count is None:
+            self._all_schools_count = School.objects.count()
+        return self._all_schools_count
 
     def _broad_search(self, queryset):
         """A broad term ("tran"), tested on each row PostgreSQL reads along the sort
@@ -453,7 +469,9 @@ class StudentFilter(django_filters.FilterSet):
         if self._exists_tests:
             queryset = self._apply_exists(queryset)
         if self.search_is_broad:
-            queryset = self._broad_search(queryset)
+            queryset = self._broad_search(queryset)  # which tests the schools first
+        elif self._school_ids is None:  # no area, school or level filter either
+            queryset = self._scope_guard(queryset)
         if not self.ordering:
             queryset = self.filter_ordering(queryset, "o", DEFAULT_ORDERING)
         return queryset
