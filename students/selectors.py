@@ -146,7 +146,10 @@ def student_search(text: str, *, school_ids: list[int] | None) -> Search | None:
             if ids is not None:
                 # As a set PostgreSQL reads row by row (unnest of one array parameter),
                 # not a literal list it would scan for every row of a sort index it walks.
-                return Search(Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,))))
+                # The array goes as its text ('{1,2,3}'): psycopg's adaptation of a list
+                # of 20,000 ints, twice a page, cost more than the look-ups.
+                array = "{" + ",".join(map(str, ids)) + "}"
+                return Search(Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (array,))))
     # Shorter than a trigram, or broad.
     per_student = ExistsPerRow(Guardian.objects.filter(guardian_q, student_id=OuterRef("pk")))
     return Search(student_q | Q(per_student), broad=True)
