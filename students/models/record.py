@@ -118,7 +118,7 @@ class Student(models.Model):
         _("mã học sinh"), max_length=20, null=True, blank=True
     )
 
-    # Indexed by student_school_grade, whose first column is the school.
+    # Indexed by student_list_school (migration 0014), whose first column is the school.
     school = models.ForeignKey(
         School,
         verbose_name=_("trường"),
@@ -225,7 +225,6 @@ class Student(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["school", "grade"], name="student_school_grade"),
             models.Index(fields=["status"], name="student_status"),
             # Every index costs each imported row; the order by need score is served
             # by student_list_need (migration 0011), whose first column it is.
@@ -398,7 +397,8 @@ class Circumstance(models.Model):
                 name="circumstance_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "student"], name="circumstance_kind_student")]
+        # (kind, student) is circumstance_list_kind (migration 0014), which also carries
+        # the level and end date for the list's filters.
 
     def __str__(self) -> str:
         return self.summary
