@@ -29,6 +29,7 @@ from students.services import (
     student_need_score_refresh,
     student_update,
 )
+from students.services_support import SUPPORT_FIELDS
 
 
 @admin.register(Ethnicity)
@@ -85,17 +86,7 @@ class StatusChangeInline(ScopedInlineMixin, admin.TabularInline):
 class SupportInline(ScopedInlineMixin, admin.TabularInline):
     model = Support
     extra = 0
-    fields = (
-        "school_year",
-        "received_on",
-        "giver",
-        "kind",
-        "description",
-        "amount_vnd",
-        "quantity",
-        "note",
-        "recorded_by",
-    )
+    fields = (*SUPPORT_FIELDS, "recorded_by")
     readonly_fields = ("recorded_by",)
 
 

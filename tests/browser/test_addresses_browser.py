@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import fits, login
 from tests.factories import StudentFactory
 
 pytestmark = [
@@ -15,22 +16,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "matkhau-Thu-nghiem-1"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 ADDRESS = "Khu phố 3, phường Đông Lương, TP Đông Hà"
-
-
-def _fits(page) -> bool:
-    """Nothing sticks out sideways (a phone must not scroll horizontally)."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def _login(page, base: str, user) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _field(section, term: str):
@@ -58,7 +45,7 @@ def test_it_sets_the_commune_of_an_unmatched_address_and_shows_it_on_the_record(
     shot = lambda name: page.screenshot(  # noqa: E731
         path=str(artifacts / f"addresses-{device}-{name}.png"), full_page=True
     )
-    _login(page, base, district_staff_dh)
+    login(page, base, district_staff_dh)
 
     page.locator("summary", has_text="Rà soát hồ sơ").click()
     page.get_by_role("link", name="Địa chỉ chưa khớp").click()
@@ -77,7 +64,7 @@ def test_it_sets_the_commune_of_an_unmatched_address_and_shows_it_on_the_record(
     expect(main.locator("tbody tr", has_text="Lê Thị Bình")).to_contain_text(
         "Không thấy tên xã/phường trong địa chỉ."
     )
-    assert _fits(page)
+    assert fits(page)
     shot("1-queue")
 
     row.get_by_role("link", name="Chọn xã/phường khác…").click()
@@ -91,7 +78,7 @@ def test_it_sets_the_commune_of_an_unmatched_address_and_shows_it_on_the_record(
     expect(commune.locator("optgroup[label='Thành phố Đông Hà'] option")).to_contain_text(
         ["Phường 1"]
     )
-    assert _fits(page)
+    assert fits(page)
     shot("2-form")
     commune.select_option(label="Phường 1")
     page.get_by_label("Thôn/khối phố").fill("Khu phố 3")
@@ -104,7 +91,7 @@ def test_it_sets_the_commune_of_an_unmatched_address_and_shows_it_on_the_record(
     expect(main.locator("tbody tr")).to_have_count(1)
     expect(main.locator("tbody")).not_to_contain_text("Nguyễn Văn An")
     expect(main.get_by_role("link", name=other.full_name)).to_be_visible()
-    assert _fits(page)
+    assert fits(page)
     shot("3-saved")
 
     # The record shows the commune, the village and the address as written.
@@ -121,6 +108,6 @@ def test_it_sets_the_commune_of_an_unmatched_address_and_shows_it_on_the_record(
     expect(entry).to_contain_text("Xã/phường cư trú")
     expect(entry.locator("ins", has_text="Phường 1")).to_be_visible()
     expect(entry.locator("ins", has_text="Khu phố 3")).to_be_visible()
-    assert _fits(page)
+    assert fits(page)
     shot("4-record")
     page.close()

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from students.results.services import school_year_default
+from tests.browser.pages import fits, login
 from tests.factories import StudentFactory
 
 pytestmark = [
@@ -21,7 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "matkhau-Thu-nghiem-1"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 HEADER = [
     "STT",
@@ -33,19 +33,6 @@ HEADER = [
     "Hạnh kiểm",
     "Danh hiệu",
 ]
-
-
-def _fits(page) -> bool:
-    """Nothing sticks out sideways (a phone must not scroll horizontally)."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def _login(page, base: str, user) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _export(path: Path, year: int) -> Path:
@@ -100,7 +87,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     shot = lambda name: page.screenshot(  # noqa: E731
         path=str(artifacts / f"results-{device}-{name}.png"), full_page=True
     )
-    _login(page, base, district_staff_dh)
+    login(page, base, district_staff_dh)
 
     page.locator("summary", has_text="Rà soát hồ sơ").click()
     page.get_by_role("link", name="Kết quả học tập", exact=True).click()
@@ -110,7 +97,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(page.get_by_label("Năm học (năm bắt đầu)")).to_have_value(str(year))
     page.get_by_label("Năm học (năm bắt đầu)").fill(str(year))
     page.get_by_label("Tệp kết quả học tập").set_input_files(str(export))
-    assert _fits(page)
+    assert fits(page)
     shot("1-upload")
     page.get_by_role("button", name="Tải lên và xem trước").click()
     # Through the reading job's page, which follows the job to the preview.
@@ -160,7 +147,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(matched.locator("tbody tr")).to_have_count(3)
     expect(main).to_contain_text(f"3 dòng khớp với hồ sơ sẽ được ghi cho năm học {year_display}.")
     expect(main).to_contain_text("1 dòng khớp theo mã học sinh nhưng họ tên hoặc ngày sinh")
-    assert _fits(page)
+    assert fits(page)
     shot("2-preview")
 
     # Nothing is written before the confirmation.
@@ -172,7 +159,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
         "thêm 3 kết quả, cập nhật 0, giữ nguyên 0"
     )
     expect(page.get_by_role("button", name=re.compile("Xác nhận ghi"))).to_have_count(0)
-    assert _fits(page)
+    assert fits(page)
     shot("3-written")
 
     # The upload page lists the upload as written.
@@ -184,7 +171,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(recent).to_contain_text(school.name)
     expect(recent).to_contain_text(year_display)
     expect(recent).to_contain_text("Đã ghi")
-    assert _fits(page)
+    assert fits(page)
     shot("4-recent")
 
     # The record shows the year's result.
@@ -196,7 +183,7 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(result_row.locator("th")).to_have_text(year_display)
     expect(result_row.locator("td")).to_have_text(["7", "Giỏi", "Tốt", "Học sinh Giỏi"])
     results.scroll_into_view_if_needed()
-    assert _fits(page)
+    assert fits(page)
     shot("5-record")
 
     # The list's filter by academic result finds him, and only him.
@@ -211,6 +198,6 @@ def test_it_uploads_results_previews_confirms_and_shows_them_on_the_record(
     expect(page.locator("#results-status")).to_have_text("Tìm thấy 1 học sinh")
     text = listing.inner_text()
     assert "Hoàng Văn Cường" not in text and "Lê Thị Bình" not in text
-    assert _fits(page)
+    assert fits(page)
     shot("6-filter")
     page.close()
