@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -20,10 +21,13 @@ from django.utils.translation import gettext as _
 from khuyenhoc.db import copy_rows
 from khuyenhoc.jobs import JobError
 from khuyenhoc.text import search_key
+from students.collection.files import FileRejected
 from students.collection.staging import (
     CIRCUMSTANCE_DETAIL,
     GUARDIAN_FIELDS,
     related_current,
+    submission_reject,
+    submission_stage_applying,
 )
 from students.history import history_source
 from students.models import Circumstance, Guardian, Status, Submission, SubmissionRow
@@ -86,15 +90,190 @@ def submission_apply(*, submission: Submission, user) -> ApplyResult:
         ):
             return _apply(submission=submission, user=user)
     except IntegrityError as exc:
-        raise JobError(
-            _(
-                "Không ghi được danh sách vì dữ liệu đã thay đổi trong lúc chờ xác nhận (%(e)s). Không có gì được ghi; hãy tải tệp lên lại."
-            )
-            % {"e": str(exc).splitlines()[0][:150]}
-        ) from None
+        raise _conflict(exc) from None
 
 
-def _apply(*, submission: Submission, user) -> ApplyResult:
+def _conflict(exc: IntegrityError) -> JobError:
+    return JobError(
+        _(
+            "Không ghi được danh sách vì dữ liệu đã thay đổi trong lúc chờ xác nhận (%(e)s). Không có gì được ghi; hãy tải tệp lên lại."
+        )
+        % {"e": str(exc).splitlines()[0][:150]}
+    )
+
+
+def submission_import(*, submission: Submission, user, progress=None) -> ApplyResult | None:
+    """Stage a submission's file and apply its valid rows, as `import_students --commit`
+    does: what staging then confirming would do, but each chunk's new students are
+    written (COPY) as soon as the chunk is parsed, so PostgreSQL writes while Python
+    parses the next chunk. Returns None when nothing could be applied (a file that
+    cannot be read, missing columns, no valid row): the submission says why.
+
+    The registry's writes are one transaction: a failure writes none of them. The
+    staged rows commit on their own just before, as an upload's preview does: after a
+    failure to apply, the submission stays staged, to be confirmed later."""
+    writes = _NewStudents(submission)
+    try:
+        with (
+            transaction.atomic(),
+            history_source(source="import", user=user, submission=submission.pk),
+        ):
+            with connection.cursor() as cursor:
+                # The history context for the writer thread's statements, which bypass
+                # Django's cursor; and foreign keys checked as each chunk is written,
+                # while the next one is parsed, instead of all at commit.
+                cursor.execute("DO $$ BEGIN END $$")
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            submission_stage_applying(submission=submission, on_new=writes, progress=progress)
+            result = None
+            if submission.rows_valid and not submission.file_errors:
+                result = _apply(submission=submission, user=user, created=writes.created)
+            # (A failure rolls this back with the rest.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            return result
+    except FileRejected as exc:
+        submission_reject(submission=submission, error=exc)
+        return None
+    except (IntegrityError, psycopg.IntegrityError) as exc:
+        # (The writer thread's statements raise psycopg's own errors.)
+        if SubmissionRow.objects.filter(submission=submission).exists():
+            submission.save()  # staged, as its rows are
+        raise _conflict(exc) from None
+
+
+_STUDENT_COLUMNS = (
+    "id",
+    "full_name",
+    "search_key",
+    "birth_date",
+    "birth_year",
+    "gender",
+    "ethnicity_id",
+    "personal_id",
+    "moet_code",
+    "school_id",
+    "grade",
+    "class_name",
+    "commune_id",
+    "village",
+    "address_text",
+    "specific_situation",
+    "wishes",
+    "wishes_note",
+    "note",
+    "status",
+    "need_score",
+    "guardian_consent_by",
+    "created_at",
+    "updated_at",
+)
+_CIRCUMSTANCE_COLUMNS = (
+    "student_id",
+    "kind",
+    "disability_type",
+    "disability_level",
+    "orphan_label",
+    "orphan_legal",
+    "household_year",
+    "description",
+    "confirmed",
+    "certificate_number",
+    "certificate_issuer",
+    "started_on",
+    "recorded_at",
+)
+_GUARDIAN_COLUMNS = ("student_id", "full_name", "relation", "occupation", "phone", "search_key")
+
+
+class _NewStudents:
+    """Writes one chunk's new students, their circumstances and guardians with three
+    COPYs, from the rows as staging made them: the same values the confirm's
+    INSERT ... SELECT statements below take from the staged JSON."""
+
+    def __init__(self, submission: Submission):
+        self.school = submission.school_id
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.created = 0
+
+    def __call__(self, cursor, rows: list[tuple[int, dict]]) -> None:
+        now, today = self.now, self.today
+        with cursor.copy(
+            f"COPY students_student ({', '.join(_STUDENT_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for student_id, data in rows:
+                v = data["values"]
+                copy.write_row(
+                    (
+                        student_id,
+                        v["full_name"],
+                        v["search_key"],
+                        v.get("birth_date"),
+                        v.get("birth_year"),
+                        v.get("gender"),
+                        v.get("ethnicity_id"),
+                        v.get("personal_id") or None,
+                        v.get("moet_code") or None,
+                        self.school,
+                        v.get("grade"),
+                        v.get("class_name") or "",
+                        v.get("commune_id"),
+                        v.get("village") or "",
+                        v.get("address_text") or "",
+                        v.get("specific_situation") or "",
+                        v.get("wishes") or [],
+                        v.get("wishes_note") or "",
+                        v.get("note") or "",
+                        Status.STUDYING,
+                        data.get("need_score") or 0,
+                        "",
+                        now,
+                        now,
+                    )
+                )
+        with cursor.copy(
+            f"COPY students_circumstance ({', '.join(_CIRCUMSTANCE_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for student_id, data in rows:
+                for c in data["circumstances"]:
+                    copy.write_row(
+                        (
+                            student_id,
+                            c["kind"],
+                            c.get("disability_type") or "",
+                            c.get("disability_level") or "",
+                            c.get("orphan_label") or "",
+                            c.get("orphan_legal"),
+                            c.get("household_year"),
+                            c.get("description") or "",
+                            False,
+                            "",
+                            "",
+                            today,
+                            now,
+                        )
+                    )
+        with cursor.copy(
+            f"COPY students_guardian ({', '.join(_GUARDIAN_COLUMNS)}) FROM STDIN"
+        ) as copy:
+            for student_id, data in rows:
+                g = data["guardian"]
+                if g and g.get("full_name"):
+                    copy.write_row(
+                        (
+                            student_id,
+                            g["full_name"],
+                            g.get("relation") or "other",
+                            g.get("occupation") or "",
+                            g.get("phone") or "",
+                            g.get("search_key") or "",
+                        )
+                    )
+        self.created += len(rows)
+
+
+def _apply(*, submission: Submission, user, created: int | None = None) -> ApplyResult:
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state not in (Submission.State.READY, Submission.State.HAS_ERRORS):
         raise JobError(_("Danh sách này đã được xác nhận hoặc không còn chờ xác nhận."))
@@ -106,7 +285,9 @@ def _apply(*, submission: Submission, user) -> ApplyResult:
         unchanged=counts.get(SubmissionRow.Action.UNCHANGED, 0),
         skipped_errors=counts.get(SubmissionRow.Action.INVALID, 0),
     )
-    if counts.get(SubmissionRow.Action.NEW):
+    if created is not None:
+        result.created = created
+    elif counts.get(SubmissionRow.Action.NEW):
         result.created = _students_create(submission=submission)
     # Changed students are few in a school's yearly list: they are compared in Python.
     changed_rows = list(

@@ -104,7 +104,10 @@ class Matcher:
         school: School,
         rows: list[ParsedRow],
         by_name: dict[tuple, list[dict]] | None = None,
+        lookup=None,
     ):
+        """`lookup`: a connection of its own for the identity look-ups, while the
+        caller's connection is busy writing (a file staged and applied together)."""
         self.school = school
         ids = list({r.values.get("personal_id") for r in rows} - {None, ""})
         codes = list({r.values.get("moet_code") for r in rows} - {None, ""})
@@ -113,7 +116,7 @@ class Matcher:
         self.by_name = self.school_students(school=school) if by_name is None else by_name
         if not (ids or codes):
             return
-        with connection.cursor() as cursor:
+        with connection.cursor() if lookup is None else lookup.cursor() as cursor:
             # Look-up lists travel as one JSON text each (adapting long arrays value by
             # value is slow); each branch is a hashed semi-join on a unique index.
             cursor.execute(
@@ -259,10 +262,55 @@ def submission_stage(*, submission: Submission, progress=None) -> Submission:
             opened = file_open(path=path, name=submission.original_name)
             _stage_rows(submission=submission, opened=opened, progress=progress)
     except FileRejected as exc:
-        submission.state = Submission.State.FAILED
-        submission.file_errors = [{"row": 0, "column": "", "message": str(exc), "fix": ""}]
-        submission.save(update_fields=["state", "file_errors"])
+        submission_reject(submission=submission, error=exc)
     return submission
+
+
+def submission_reject(*, submission: Submission, error: FileRejected) -> None:
+    """Record that the submission's file cannot be read at all, and why."""
+    submission.state = Submission.State.FAILED
+    submission.file_errors = [{"row": 0, "column": "", "message": str(error), "fix": ""}]
+    submission.save(update_fields=["state", "file_errors"])
+
+
+def submission_stage_applying(*, submission: Submission, on_new, progress=None) -> None:
+    """Stage a submission's file while its new students are written: each chunk's new
+    students go to `on_new(cursor, [(student_id, data), ...])`, run in a writer thread
+    on the caller's connection, inside the caller's transaction, while Python parses
+    the next chunk. The staged rows are written meanwhile on a connection of their own
+    and committed once the file is staged, as a preview would be (in a caller's
+    uncommitted transaction, as in tests, they go through the caller's connection).
+    Raises FileRejected, having staged nothing: the caller rolls back what `on_new`
+    wrote, then records the rejection."""
+    with gc_paused():
+        opened = file_open(path=Path(submission.file.path), name=submission.original_name)
+        if opened.result.file_errors:
+            with transaction.atomic():
+                SubmissionRow.objects.filter(submission=submission).delete()
+                _stage(submission=submission, opened=opened, progress=progress, writer=None)
+            return
+        rows = _RowWriter.open(submission_id=submission.pk)
+        registry = _RowWriter.shared()
+        if rows is None:
+            SubmissionRow.objects.filter(submission=submission).delete()
+        # Rows are matched against the registry as it was before this transaction (the
+        # file's own new students are told apart by their IDs within the file), on a
+        # connection of their own, so that matching a chunk does not wait for the
+        # previous chunk's writes.
+        lookup = side_connection(submission_id=submission.pk, autocommit=True)
+        try:
+            _stage(
+                submission=submission,
+                opened=opened,
+                progress=progress,
+                writer=rows or registry,
+                registry=(registry, on_new),
+                id_hint=len(opened.sheet.rows) - opened.result.header.data_start,
+                lookup=lookup,
+            )
+        finally:
+            if lookup is not None:
+                lookup.close()
 
 
 def _issue(i: Issue) -> dict:
@@ -291,96 +339,144 @@ def _issues_text(issues: list[Issue]) -> bytes:
 _ACTION_TEXT = {a: a.value.encode() for a in SubmissionRow.Action}
 
 
+def side_connection(*, submission_id: int, autocommit: bool = False):
+    """A second connection to the database (psycopg's own), or None when it would not
+    see the submission: the submission is not committed yet (a caller's transaction,
+    as in tests), and the caller's connection must do the work."""
+    import psycopg
+
+    params = connection.settings_dict
+    conn = psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"] or None,
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+        autocommit=autocommit,
+    )
+    if conn.execute("SELECT 1 FROM students_submission WHERE id = %s", [submission_id]).fetchone():
+        if not autocommit:
+            conn.rollback()
+        return conn
+    conn.close()
+    return None
+
+
 class _RowWriter:
-    """COPYs staged rows on a connection of its own, in a thread, so that PostgreSQL
-    stores one chunk while Python parses the next. Its transaction commits only when
-    the whole file is staged: a failure leaves nothing behind. Used for long files only:
-    it sees committed data, and a short file gains nothing from it."""
+    """Runs a file's writes in a thread, so that PostgreSQL stores one chunk while Python
+    parses the next.
+
+    Staged rows (`open`): the writer has a connection of its own, whose transaction
+    commits only when the whole file is staged, so a failure leaves nothing behind.
+    Used for long files only: it sees committed data, and a short file gains nothing.
+
+    The registry's writes while a file is staged and applied together (`shared`): the
+    writer uses the caller's connection, inside the caller's transaction; psycopg's
+    connection lock keeps the two threads' statements apart."""
 
     @classmethod
     def open(cls, *, submission_id: int) -> _RowWriter | None:
         """A writer, or None when the submission is not committed yet (a caller's
         transaction, as in tests): its rows must then go through that transaction."""
-        import psycopg
-
-        params = connection.settings_dict
-        conn = psycopg.connect(
-            dbname=params["NAME"],
-            user=params["USER"] or None,
-            password=params["PASSWORD"] or None,
-            host=params["HOST"] or None,
-            port=params["PORT"] or None,
+        conn = side_connection(submission_id=submission_id)
+        if conn is None:
+            return None
+        writer = cls(conn=conn)
+        writer.submit(
+            lambda cursor: cursor.execute(
+                "DELETE FROM students_submissionrow WHERE submission_id = %s", [submission_id]
+            )
         )
-        if conn.execute(
-            "SELECT 1 FROM students_submission WHERE id = %s", [submission_id]
-        ).fetchone():
-            return cls(conn=conn, submission_id=submission_id)
-        conn.close()
-        return None
+        return writer
 
-    def __init__(self, *, conn, submission_id: int):
+    @classmethod
+    def shared(cls) -> _RowWriter:
+        connection.ensure_connection()
+        return cls(conn=connection.connection, own=False)
+
+    def __init__(self, *, conn, own: bool = True):
         self.conn = conn
+        self.own = own
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(submission_id,), daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
-    def _run(self, submission_id: int) -> None:
+    def _run(self) -> None:
         try:
             with self.conn.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM students_submissionrow WHERE submission_id = %s", [submission_id]
-                )
-                with cursor.copy(_COPY_SQL) as copy:
-                    while (block := self.queue.get()) is not None:
-                        copy.write(block)
+                while (job := self.queue.get()) is not None:
+                    job(cursor)
         except BaseException as exc:  # handed to the staging thread
             self.error = exc
             while self.queue.get() is not None:
                 pass
 
-    def write(self, block: bytes) -> None:
+    def submit(self, job) -> None:
+        """Run `job(cursor)` in the writer's thread, after the jobs before it."""
         if self.error is not None:
             raise self.error
-        self.queue.put(block)
+        self.queue.put(job)
 
     def finish(self) -> None:
         self.queue.put(None)
         self.thread.join()
         if self.error is not None:
-            self.conn.close()
+            if self.own:
+                self.conn.close()
             raise self.error
-        self.conn.commit()
-        self.conn.close()
+        if self.own:
+            self.conn.commit()
+            self.conn.close()
 
     def abort(self) -> None:
         if self.thread.is_alive():
             self.queue.put(None)
             self.thread.join()
-        self.conn.rollback()
-        self.conn.close()
+        if self.own:
+            self.conn.rollback()
+            self.conn.close()
+
+
+def _rows_copy(block: bytes):
+    def job(cursor) -> None:
+        with cursor.copy(_COPY_SQL) as copy:
+            copy.write(block)
+
+    return job
 
 
 class _Stager:
     def __init__(self, *, submission: Submission, writer: _RowWriter | None = None):
         self.writer = writer
+        # A file staged and applied together: its new students, chunk by chunk, go to
+        # `on_new(cursor, [(student_id, data), ...])` in the registry's writer thread.
+        self.registry: _RowWriter | None = None
+        self.on_new = None
         self.submission = submission
         self.school = submission.school
         self.today = timezone.localdate()
         self.counts: dict = defaultdict(int)
-        self.matched_ids: set[int] = set()
         self.seen_keys: dict[str, int] = {}
         self.school_names: dict[int, tuple[str, str]] = {}
         self.new_keys: dict[tuple, list[int]] = defaultdict(list)
         self.scores: dict[tuple, int] = {}
         self.by_name: dict[tuple, list[dict]] | None = None
         self.total = 0
+        self.id_pool: list[int] = []
+        self.lookup = None
+        self.matched_ids: list[int] = []
+        self.new_ids: list[int] = []
+        self.id_hint = 0
 
     def chunk(self, rows: list[ParsedRow]) -> None:
         if self.by_name is None:
             self.by_name = Matcher.school_students(school=self.school)
         matcher = Matcher(
-            school=self.school, rows=[r for r in rows if not r.errors], by_name=self.by_name
+            school=self.school,
+            rows=[r for r in rows if not r.errors],
+            by_name=self.by_name,
+            lookup=self.lookup,
         )
         pending = []
         matched: set[int] = set()
@@ -414,17 +510,13 @@ class _Stager:
                 # Decided once the circumstances and guardians are compared, below.
                 pending.append((row, None, current["pk"], row_changes(row, current)))
                 matched.add(current["pk"])
-        self.matched_ids |= matched
         related = related_current(student_ids=matched)
-        # New students get their ids now, so that confirming is three INSERTs with no
-        # round trip; ids of a list never confirmed are simply not used.
-        new_ids = iter(
-            ids_reserve(
-                table="students_student",
-                count=sum(1 for p in pending if p[1] == SubmissionRow.Action.NEW),
-            )
-        )
+        self.matched_ids += matched
+        ids = self._ids(sum(1 for p in pending if p[1] == SubmissionRow.Action.NEW))
+        self.new_ids += ids
+        new_ids = iter(ids)
         out = bytearray()
+        new_rows: list[tuple[int, dict]] = []
         pk = str(self.submission.pk).encode()
         for row, action, student_id, changes in pending:
             if action is None:
@@ -444,6 +536,8 @@ class _Stager:
             if action == SubmissionRow.Action.NEW:
                 data["need_score"] = self._score(row.circumstances)
                 student_id = next(new_ids)
+                if self.registry is not None:
+                    new_rows.append((student_id, data))
             out += b"\t".join(
                 (
                     pk,
@@ -459,13 +553,29 @@ class _Stager:
             out += b"\n"
         self.total += len(rows)
         self.write(bytes(out))
+        if self.registry is not None and new_rows:
+            self.registry.submit(lambda cursor, on_new=self.on_new: on_new(cursor, new_rows))
 
     def write(self, block: bytes) -> None:
         if self.writer is not None:
-            self.writer.write(block)
+            self.writer.submit(_rows_copy(block))
             return
         with connection.cursor() as cursor, cursor.cursor.copy(_COPY_SQL) as copy:
             copy.write(block)
+
+    def _ids(self, count: int) -> list[int]:
+        """Ids for `count` new students. New students get their ids at staging, so that
+        confirming is three INSERTs with no round trip; ids of a list never confirmed
+        are simply not used. They are drawn for the whole sheet at once: a query per
+        chunk would wait, while a file is staged and applied together, for the
+        connection the previous chunk's INSERTs hold."""
+        if len(self.id_pool) < count:
+            self.id_pool += ids_reserve(
+                table="students_student", count=max(count - len(self.id_pool), self.id_hint)
+            )
+            self.id_hint = 0
+        taken, self.id_pool = self.id_pool[:count], self.id_pool[count:]
+        return taken
 
     def _other_school(self, row: ParsedRow, current: dict) -> None:
         # A whole list sent for the wrong school hits this on every row: word it once
@@ -581,29 +691,51 @@ def _stage_rows(*, submission: Submission, opened: OpenedFile, progress=None) ->
 
 
 def _stage(
-    *, submission: Submission, opened: OpenedFile, progress, writer: _RowWriter | None
+    *,
+    submission: Submission,
+    opened: OpenedFile,
+    progress,
+    writer: _RowWriter | None,
+    registry: tuple[_RowWriter, object] | None = None,
+    id_hint: int = 0,
+    lookup=None,
 ) -> None:
     result = opened.result
     stager = _Stager(submission=submission, writer=writer)
+    stager.id_hint = id_hint
+    stager.lookup = lookup
+    writers = [writer] if writer is not None else []
+    if registry is not None:
+        stager.registry, stager.on_new = registry
+        if registry[0] is not writer:
+            writers.append(registry[0])
     try:
         if not result.file_errors:
             context = row_context(school=submission.school, today=stager.today)
             rows = opened.rows(context=context, progress=progress)
             while chunk := list(islice(rows, _CHUNK)):
                 stager.chunk(chunk)
-        if writer is not None:
-            writer.finish()
-            writer = None
+        # The registry's writes end first: staged rows commit only if they succeeded.
+        while writers:
+            writers[-1].finish()
+            writers.pop()
     finally:
-        if writer is not None:
-            writer.abort()
+        for w in writers:
+            w.abort()
     stager.counts["warning"] += stager.possible_duplicates()
     counts = stager.counts
+    # The school's students the file does not list. (Students written while the file is
+    # staged and applied together are the file's own new rows.) The ids travel as JSON,
+    # for a hashed look-up whatever the statistics say.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
             " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
-            [submission.school_id, Status.STUDYING, _json(list(stager.matched_ids))],
+            [
+                submission.school_id,
+                Status.STUDYING,
+                _json([*stager.matched_ids, *stager.new_ids]),
+            ],
         )
         missing = cursor.fetchone()[0]
     submission.file_errors = [_issue(i) for i in result.file_errors]

@@ -254,10 +254,13 @@ class Student(models.Model):
         return self.birth_date.strftime("%d/%m/%Y") if self.birth_date else str(self.birth_year)
 
 
-# Events keep one index besides object and context: the student, for the record's history.
+# Events of guardians and circumstances are read by student, for the record's history:
+# they keep that index and the context's, not the object's (nothing reads them by
+# guardian or circumstance, and every imported row paid for it).
 @pghistory.track(
     exclude=["search_key"],
     level=pghistory.Statement,
+    obj_field=pghistory.ObjForeignKey(db_index=False, related_name="events"),
     meta={"indexes": [models.Index(fields=["student"], name="guardianevent_student")]},
 )
 class Guardian(models.Model):
@@ -302,6 +305,7 @@ class Guardian(models.Model):
 @pghistory.track(
     exclude=["recorded_at"],
     level=pghistory.Statement,
+    obj_field=pghistory.ObjForeignKey(db_index=False, related_name="events"),
     meta={"indexes": [models.Index(fields=["student"], name="circumstanceevent_student")]},
 )
 class Circumstance(models.Model):

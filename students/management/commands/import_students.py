@@ -7,7 +7,7 @@ from django.http import Http404
 
 from khuyenhoc.jobs import JobError
 from khuyenhoc.models import School
-from students.collection.apply import submission_apply
+from students.collection.apply import submission_import
 from students.collection.files import FileRejected
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
@@ -46,7 +46,16 @@ class Command(BaseCommand):
             ) from None
         except FileRejected as exc:
             raise CommandError(str(exc)) from None
-        submission_stage(submission=submission)
+        result = None
+        if commit:
+            # Staged and applied in one transaction (the valid rows; rows with errors
+            # stay staged, listed below).
+            try:
+                result = submission_import(submission=submission, user=actor)
+            except JobError as exc:
+                raise CommandError(str(exc)) from None
+        else:
+            submission_stage(submission=submission)
         for issue in submission.file_errors:
             self.stderr.write(f"Lỗi tệp: {issue['message']} {issue['fix']}")
         for row in submission.rows.exclude(errors=[]).order_by("row_number")[:200]:
@@ -62,11 +71,7 @@ class Command(BaseCommand):
             "updated": 0,
             "unchanged": submission.unchanged_count,
         }
-        if commit and submission.rows_valid and not submission.file_errors:
-            try:
-                result = submission_apply(submission=submission, user=actor)
-            except JobError as exc:
-                raise CommandError(str(exc)) from None
+        if result is not None:
             summary.update(
                 created=result.created, updated=result.updated, unchanged=result.unchanged
             )
