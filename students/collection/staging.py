@@ -320,6 +320,7 @@ def _issue(i: Issue) -> dict:
 # Rows are parsed, matched and written in chunks: memory stays flat however long the
 # file is, and each chunk costs a handful of queries.
 _CHUNK = 5000
+_FIRST_CHUNK = 1000
 _COPY_SQL = (
     "COPY students_submissionrow (submission_id, row_number, data, errors, warnings, action,"
     " student_id, changes) FROM STDIN"
@@ -713,8 +714,11 @@ def _stage(
         if not result.file_errors:
             context = row_context(school=submission.school, today=stager.today)
             rows = opened.rows(context=context, progress=progress)
-            while chunk := list(islice(rows, _CHUNK)):
+            # A short first chunk: the writer threads start sooner.
+            size = min(_CHUNK, _FIRST_CHUNK)
+            while chunk := list(islice(rows, size)):
                 stager.chunk(chunk)
+                size = _CHUNK
         # The registry's writes end first: staged rows commit only if they succeeded.
         while writers:
             writers[-1].finish()
