@@ -137,9 +137,12 @@ def submission_import(*, submission: Submission, user, progress=None) -> ApplyRe
         return None
     except (IntegrityError, psycopg.IntegrityError) as exc:
         # (The writer thread's statements raise psycopg's own errors.)
+        error = _conflict(exc)
         if SubmissionRow.objects.filter(submission=submission).exists():
             submission.save()  # staged, as its rows are
-        raise _conflict(exc) from None
+        else:
+            submission_reject(submission=submission, error=error)
+        raise error from None
 
 
 _STUDENT_COLUMNS = (

@@ -266,8 +266,9 @@ def submission_stage(*, submission: Submission, progress=None) -> Submission:
     return submission
 
 
-def submission_reject(*, submission: Submission, error: FileRejected) -> None:
-    """Record that the submission's file cannot be read at all, and why."""
+def submission_reject(*, submission: Submission, error: Exception) -> None:
+    """Record that the submission's file cannot be read at all, or its rows cannot be
+    written, and why."""
     submission.state = Submission.State.FAILED
     submission.file_errors = [{"row": 0, "column": "", "message": str(error), "fix": ""}]
     submission.save(update_fields=["state", "file_errors"])

@@ -114,3 +114,71 @@ def test_a_list_with_no_valid_row_applies_nothing(tmp_path, world, school_staff_
     submission.refresh_from_db()
     assert submission.state == Submission.State.HAS_ERRORS
     assert submission.rows.get().action == SubmissionRow.Action.INVALID
+
+
+# As in production: the submission is committed, so the staged rows and the look-ups
+# get connections of their own.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_committed_data_the_staged_rows_and_look_ups_use_their_own_connections(
+    tmp_path, world, school_staff_gl, one_row_chunks, monkeypatch
+):
+    opened = []
+    real = staging.side_connection
+    monkeypatch.setattr(
+        staging, "side_connection", lambda **kw: opened.append(c := real(**kw)) or c
+    )
+    submission, result = _import(tmp_path, world, school_staff_gl)
+    assert len(opened) == 2 and all(c is not None for c in opened)
+    assert (result.created, result.skipped_errors) == (2, 1)
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.SUBMITTED
+    assert submission.missing_count == 1
+    assert submission.rows.count() == 3
+    tam = Student.objects.get(personal_id="045212000001")
+    assert tam.events.get().pgh_context.metadata["submission"] == submission.pk
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_committed_data_a_failing_chunk_writes_nothing(
+    tmp_path, world, school_staff_gl, one_row_chunks, monkeypatch
+):
+    from students.collection import apply
+
+    real = apply._NewStudents.__call__
+
+    def failing(self, cursor, rows):
+        real(self, cursor, rows)
+        cursor.execute("SELECT 1 / 0")
+
+    monkeypatch.setattr(apply._NewStudents, "__call__", failing)
+    before = Student.objects.count()
+    with pytest.raises(Exception, match="division by zero"):
+        submission, _ = _import(tmp_path, world, school_staff_gl)
+    assert Student.objects.count() == before
+    submission = Submission.objects.latest("pk")
+    assert not submission.rows.exists()
+    assert submission.state == Submission.State.PROCESSING
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_conflict_while_writing_says_so_and_writes_nothing(
+    tmp_path, world, school_staff_gl, one_row_chunks, monkeypatch
+):
+    from khuyenhoc.jobs import JobError
+    from students.collection import apply
+
+    real = apply._NewStudents.__call__
+
+    def twice(self, cursor, rows):
+        # The same students twice: as if another import had written them meanwhile.
+        real(self, cursor, rows)
+        real(self, cursor, rows)
+
+    monkeypatch.setattr(apply._NewStudents, "__call__", twice)
+    before = Student.objects.count()
+    with pytest.raises(JobError, match="Không có gì được ghi"):
+        _import(tmp_path, world, school_staff_gl)
+    assert Student.objects.count() == before
+    submission = Submission.objects.latest("pk")
+    assert submission.state == Submission.State.FAILED
+    assert "Không ghi được danh sách" in submission.file_errors[0]["message"]
