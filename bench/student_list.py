@@ -161,15 +161,12 @@ def main() -> None:
         call_command("load_areas", provinces=["Quảng Trị"], verbosity=0)
         call_command("seed_demo", students=students, force=True, verbosity=0)
     _vacuum()
-    # A full garbage collection walks every object the process holds; Django and the
-    # app loaded are ~120,000 objects, ~100-130 ms on this machine, which then lands in
-    # whatever request triggers it (one in five to ten). The web server does not freeze
-    # them yet; BENCH_GC_FREEZE=1 measures as if it did (gc.freeze() once the app is
-    # loaded, e.g. in the WSGI module or gunicorn's post_fork).
-    freeze = os.environ.get("BENCH_GC_FREEZE") == "1"
+    # As the web server does (khuyenhoc/wsgi.py): the objects loaded at start are kept
+    # out of full garbage collections, which walked ~120,000 of them (100-130 ms) in
+    # whatever request triggered one. BENCH_GC_FREEZE=0 measures without.
+    freeze = os.environ.get("BENCH_GC_FREEZE", "1") == "1"
     if freeze:
-        gc.collect()
-        gc.freeze()
+        import khuyenhoc.wsgi  # noqa: F401
     total = Student.objects.count()
     users = {
         "provincial staff": get_user_model().objects.get(username="tinhhoi"),
@@ -197,7 +194,7 @@ def main() -> None:
     print(
         f"  Python's full garbage collections during {FULL_COLLECTIONS['requests']} of"
         f" {FULL_COLLECTIONS['timed']} timed requests"
-        f" (startup objects {'frozen: BENCH_GC_FREEZE=1' if freeze else 'not frozen'})"
+        f" (startup objects {'frozen, as khuyenhoc/wsgi.py does' if freeze else 'not frozen: BENCH_GC_FREEZE=0'})"
     )
     print(
         f"  anchor (naive icontains + COUNT) / ours, median of ratios: {statistics.median(ratios):.1f}x"
