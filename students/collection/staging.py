@@ -570,7 +570,7 @@ class _Stager:
         confirming is three INSERTs with no round trip; ids of a list never confirmed
         are simply not used. They are drawn for the whole sheet at once: a query per
         chunk would wait, while a file is staged and applied together, for the
-        connection the previous chunk's INSERTs hold."""
+        connection that the previous chunk's writes hold."""
         if len(self.id_pool) < count:
             self.id_pool += ids_reserve(
                 table="students_student", count=max(count - len(self.id_pool), self.id_hint)
