@@ -152,16 +152,25 @@ class Matcher:
                 by_name[(s["search_key"], s["birth_year"])].append(s)
         return by_name
 
-    def match(self, row: ParsedRow) -> dict | None:
+    def match(self, row: ParsedRow, taken: set[int] | frozenset = frozenset()) -> dict | None:
+        """The row's student. By name and birth, a student another row of the file
+        already matched (`taken`) is passed over, and of several namesakes born the
+        same day the one the row would change least is chosen: two such children with
+        no IDs are two students, and uploading their list again changes nothing."""
         v = row.values
         if v.get("personal_id") and v["personal_id"] in self.by_id:
             return self.by_id[v["personal_id"]]
         if v.get("moet_code") and v["moet_code"] in self.by_code:
             return self.by_code[v["moet_code"]]
-        for s in self.by_name.get((v.get("search_key"), v.get("birth_year")), []):
-            if v.get("birth_date") is None or s["birth_date"] in (None, v["birth_date"]):
-                return s
-        return None
+        found = [
+            s
+            for s in self.by_name.get((v.get("search_key"), v.get("birth_year")), [])
+            if s["pk"] not in taken
+            and (v.get("birth_date") is None or s["birth_date"] in (None, v["birth_date"]))
+        ]
+        if len(found) > 1:
+            return min(found, key=lambda s: len(row_changes(row, s)))
+        return found[0] if found else None
 
 
 def row_changes(row: ParsedRow, current: dict) -> dict:
@@ -468,6 +477,7 @@ class _Stager:
         self.id_pool: list[int] = []
         self.lookup = None
         self.matched_ids: list[int] = []
+        self.taken: set[int] = set()  # students matched by earlier rows of the file
         self.new_ids: list[int] = []
         self.id_hint = 0
 
@@ -483,7 +493,7 @@ class _Stager:
         pending = []
         matched: set[int] = set()
         for row in rows:
-            current = matcher.match(row) if not row.errors else None
+            current = matcher.match(row, self.taken) if not row.errors else None
             if current is not None and current["school_id"] != self.school.pk:
                 self._other_school(row, current)
                 current = None
@@ -512,6 +522,7 @@ class _Stager:
                 # Decided once the circumstances and guardians are compared, below.
                 pending.append((row, None, current["pk"], row_changes(row, current)))
                 matched.add(current["pk"])
+                self.taken.add(current["pk"])
         related = related_current(student_ids=matched)
         self.matched_ids += matched
         ids = self._ids(sum(1 for p in pending if p[1] == SubmissionRow.Action.NEW))

@@ -359,3 +359,17 @@ def test_a_record_merged_into_another_is_not_matched(tmp_path, world, school_sta
     row = submission.rows.get(row_number=4)
     assert (row.action, row.student_id) in (("changed", kept.pk), ("unchanged", kept.pk))
     assert submission.missing_count == 1  # world.student_gl, not the merged record
+
+
+def test_two_namesakes_born_the_same_day_stay_two_students(tmp_path, world, school_staff_gl):
+    # No personal ID, no MOET code: matched by name and birth, each to its own record.
+    twin = [list(ROWS[1]), list(ROWS[1])]
+    twin[1][0], twin[1][7] = 2, "Thôn 5"
+    submission_apply(
+        submission=_stage(tmp_path, world, school_staff_gl, rows=twin), user=school_staff_gl
+    )
+    assert Student.objects.filter(full_name="Hồ Thị Hoa").count() == 2
+    # The same list again, in the other order: nothing changes.
+    again = _stage(tmp_path, world, school_staff_gl, rows=twin[::-1], name="ds2.xlsx")
+    assert (again.new_count, again.changed_count, again.unchanged_count) == (0, 0, 2)
+    assert len(set(again.rows.values_list("student_id", flat=True))) == 2
