@@ -476,26 +476,12 @@ def _related_write(*, rows: list[tuple[int, dict]], new_ids: set[int]) -> None:
                     )
     copy_rows(
         table="students_circumstance",
-        columns=(
-            "student_id",
-            "kind",
-            "disability_type",
-            "disability_level",
-            "orphan_label",
-            "orphan_legal",
-            "household_year",
-            "description",
-            "confirmed",
-            "certificate_number",
-            "certificate_issuer",
-            "started_on",
-            "recorded_at",
-        ),
+        columns=_CIRCUMSTANCE_COLUMNS,
         rows=add_c,
     )
     copy_rows(
         table="students_guardian",
-        columns=("student_id", "full_name", "relation", "occupation", "phone", "search_key"),
+        columns=_GUARDIAN_COLUMNS,
         rows=add_g,
     )
     if upd_c:
