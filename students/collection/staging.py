@@ -458,12 +458,23 @@ def _rows_copy(block: bytes):
 
 
 class _Stager:
-    def __init__(self, *, submission: Submission, writer: _RowWriter | None = None):
+    def __init__(
+        self,
+        *,
+        submission: Submission,
+        writer: _RowWriter | None = None,
+        registry: _RowWriter | None = None,
+        on_new=None,
+        id_hint: int = 0,
+        lookup=None,
+    ):
         self.writer = writer
         # A file staged and applied together: its new students, chunk by chunk, go to
-        # `on_new(cursor, [(student_id, data), ...])` in the registry's writer thread.
-        self.registry: _RowWriter | None = None
-        self.on_new = None
+        # `on_new(cursor, [(student_id, data), ...])` in the registry's writer thread;
+        # identity look-ups go to `lookup`, a connection of their own.
+        self.registry = registry
+        self.on_new = on_new
+        self.lookup = lookup
         self.submission = submission
         self.school = submission.school
         self.today = timezone.localdate()
@@ -475,11 +486,9 @@ class _Stager:
         self.by_name: dict[tuple, list[dict]] | None = None
         self.total = 0
         self.id_pool: list[int] = []
-        self.lookup = None
-        self.matched_ids: list[int] = []
-        self.taken: set[int] = set()  # students matched by earlier rows of the file
+        self.id_hint = id_hint
+        self.taken: set[int] = set()  # students matched by rows of the file so far
         self.new_ids: list[int] = []
-        self.id_hint = 0
 
     def chunk(self, rows: list[ParsedRow]) -> None:
         if self.by_name is None:
@@ -524,7 +533,6 @@ class _Stager:
                 matched.add(current["pk"])
                 self.taken.add(current["pk"])
         related = related_current(student_ids=matched)
-        self.matched_ids += matched
         ids = self._ids(sum(1 for p in pending if p[1] == SubmissionRow.Action.NEW))
         self.new_ids += ids
         new_ids = iter(ids)
@@ -714,14 +722,17 @@ def _stage(
     lookup=None,
 ) -> None:
     result = opened.result
-    stager = _Stager(submission=submission, writer=writer)
-    stager.id_hint = id_hint
-    stager.lookup = lookup
+    stager = _Stager(
+        submission=submission,
+        writer=writer,
+        registry=registry[0] if registry else None,
+        on_new=registry[1] if registry else None,
+        id_hint=id_hint,
+        lookup=lookup,
+    )
     writers = [writer] if writer is not None else []
-    if registry is not None:
-        stager.registry, stager.on_new = registry
-        if registry[0] is not writer:
-            writers.append(registry[0])
+    if registry is not None and registry[0] is not writer:
+        writers.append(registry[0])
     try:
         if not result.file_errors:
             context = row_context(school=submission.school, today=stager.today)
@@ -750,7 +761,7 @@ def _stage(
             [
                 submission.school_id,
                 Status.STUDYING,
-                _json([*stager.matched_ids, *stager.new_ids]),
+                _json([*stager.taken, *stager.new_ids]),
             ],
         )
         missing = cursor.fetchone()[0]
