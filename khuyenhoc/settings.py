@@ -63,13 +63,14 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
 ]
 
-# History tables are append-only and read by object and by context: foreign keys copied
-# into events need no index of their own (each one slows every bulk import).
+# History tables are append-only and read by object (a record's history): foreign keys
+# copied into events, and the context, need no index of their own (each one slows every
+# bulk import; events are never looked up by context).
 import pghistory  # noqa: E402
 
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
-PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=False)
 
 
 ROOT_URLCONF = "khuyenhoc.urls"

@@ -393,11 +393,16 @@ class _RowWriter:
         if conn is None:
             return None
         writer = cls(conn=conn)
-        writer.submit(
-            lambda cursor: cursor.execute(
+
+        def start(cursor) -> None:
+            # Foreign keys checked as each chunk is written, while the next one is
+            # parsed, rather than all at the commit that ends the staging.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
                 "DELETE FROM students_submissionrow WHERE submission_id = %s", [submission_id]
             )
-        )
+
+        writer.submit(start)
         return writer
 
     @classmethod
@@ -645,11 +650,19 @@ class _Stager:
         if not self.new_keys:
             return 0
         keys = [{"key": k, "birth": d, "year": y} for k, d, y in self.new_keys]
+        # A school's list probes the list's name index (given name, then the whole key)
+        # once per name; a list of many thousands is cheaper as one pass over the table.
+        probe = (
+            "split_part(s.search_key, ' ', -1) = split_part(k.key, ' ', -1) AND "
+            if len(keys) <= _PROBE_KEYS
+            else ""
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT k.key, k.birth, k.year, s.full_name, sc.name"
                 " FROM jsonb_to_recordset(%s::jsonb) AS k(key text, birth date, year int)"
-                " JOIN students_student s ON s.search_key = k.key AND s.birth_year = k.year"
+                f" JOIN students_student s ON {probe}s.search_key = k.key"
+                " AND s.birth_year = k.year"
                 " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
                 " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
                 " WHERE s.school_id <> %s AND s.status = %s AND s.merged_into_id IS NULL",
@@ -687,6 +700,10 @@ class _Stager:
                 ],
             )
             return sum(1 for (first,) in cursor.fetchall() if first)
+
+
+# Up to this many names, looking each up in the index beats reading the whole table.
+_PROBE_KEYS = 10_000
 
 
 def _json(value) -> str:

@@ -183,7 +183,10 @@ class SubmissionRow(models.Model):
         UNCHANGED = "unchanged", _("Không đổi")
         INVALID = "invalid", _("Có lỗi")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="rows")
+    # Its index is the unique (submission, row_number) one.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     row_number = models.PositiveIntegerField(_("dòng"))
     data = models.JSONField(default=dict)
     errors = models.JSONField(default=list, blank=True)

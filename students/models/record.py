@@ -137,6 +137,9 @@ class Student(models.Model):
         blank=True,
         related_name="residents",
         limit_choices_to={"kind": Area.Kind.COMMUNE},
+        # Students are found by their school's area, not by where they live: only the
+        # students still without a commune are indexed (student_commune_unresolved).
+        db_index=False,
     )
     village = models.CharField(_("thôn/khối phố"), max_length=100, blank=True)
     address_text = models.CharField(_("địa chỉ như đã ghi"), max_length=255, blank=True)
@@ -225,13 +228,20 @@ class Student(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status"], name="student_status"),
+            # Nearly every student is studying: only the others are worth an index
+            # (lists of graduated or transferred students), and imported rows skip it.
+            models.Index(fields=["status"], name="student_status", condition=~Q(status="studying")),
             # Every index costs each imported row; the order by need score is served
             # by student_list_need (migration 0011), whose first column it is.
             models.Index(
                 fields=["verified_by"],
                 name="student_verified_by",
                 condition=Q(verified_by__isnull=False),
+            ),
+            models.Index(
+                fields=["school"],
+                name="student_commune_unresolved",
+                condition=Q(commune__isnull=True),
             ),
             models.Index(
                 fields=["merged_into"],
