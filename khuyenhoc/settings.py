@@ -71,6 +71,9 @@ import pghistory  # noqa: E402
 PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=False)
+# Pages read with GET, which changes nothing: their queries go without the history
+# context that pghistory would otherwise prepend to every statement.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 ROOT_URLCONF = "khuyenhoc.urls"
