@@ -325,6 +325,10 @@ class StudentFilter(django_filters.FilterSet):
             self._user_schools = list(
                 School.objects.for_user(self.user, VIEW).values_list("pk", "level", "commune__path")
             )
+        if not (area or school or level) and len(self._user_schools) == self._all_schools():
+            # Provincial staff: every school too. (The list stays scoped by its own
+            # queryset; a list of every id would only weigh down each query.)
+            return None
         return [
             pk
             for pk, school_level, path in self._user_schools

@@ -40,6 +40,7 @@ def student_list(request):
         number=request.GET.get("page"),
         size=settings.STUDENT_PAGE_SIZE,
         count=not filterset.search_is_broad,
+        count_with_rows=filterset.search is not None and filterset.search.by_ids,
     )
     ordering = filterset.ordering
     context = {

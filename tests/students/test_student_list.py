@@ -594,3 +594,50 @@ def test_it_keeps_the_number_of_queries_with_the_support_filter(
         response = client.get(URL, params)
     assert len(response.context["students"]) == 2
     assert response.context["page"].count == 43
+
+
+# --- a search by ids reads the guardians' matches on a connection of its own ----------
+
+
+@pytest.fixture
+def side_connection_closed():
+    """The search thread's connection is closed after the test (the test database is
+    dropped at the end of the run, which an open connection would block)."""
+    from django.db import connections
+
+    from students import selectors
+
+    yield
+    selectors._beside.submit(connections.close_all).result()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_reads_the_guardians_matches_beside_outside_a_transaction(
+    client,
+    world,
+    district_staff_dh,
+    district_staff_gl,
+    searchable,
+    monkeypatch,
+    side_connection_closed,
+    settings,
+):
+    from students import selectors
+
+    _plan(monkeypatch, "ids-first")
+    beside = []
+    read = selectors._ids_beside
+    monkeypatch.setattr(selectors, "_ids_beside", lambda qs: beside.append(1) or read(qs))
+    settings.STUDENT_PAGE_SIZE = 1
+    namesake = StudentFactory(school=world.school_dh, full_name="Đặng Văn Lực")
+    GuardianFactory(student=namesake, full_name="Hồ Văn Bình")
+    client.force_login(district_staff_dh)
+    response = client.get(URL, {"q": "dang van luc"})
+    page = response.context["page"]
+    # One student by name, one by a guardian's name, counted by the page's own query.
+    assert page.count == 2 and page.count_is_exact and page.has_next
+    assert names(response) == ["Hồ Thị Ngọc Ánh"]
+    assert names(client.get(URL, {"q": "dang van luc", "page": 2})) == ["Đặng Văn Lực"]
+    client.force_login(district_staff_gl)
+    assert names(client.get(URL, {"q": "dang van luc"})) == []
+    assert len(beside) == 3
