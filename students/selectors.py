@@ -103,6 +103,8 @@ class Search:
     condition: Q
     broad: bool = False
     by_ids: bool = False
+    key: str = ""  # the term as a search key (digits for a number)
+    guardian_condition: Q = field(default_factory=Q)  # on guardians: a name or phone
 
 
 def student_search(text: str, *, school_ids: list[int] | None) -> Search | None:
@@ -128,8 +130,9 @@ def student_search(text: str, *, school_ids: list[int] | None) -> Search | None:
         guardian_q = Q(search_key__contains=key)
     students = Student.objects.filter(student_q).order_by().values_list("pk", flat=True)
     guardians = Guardian.objects.filter(guardian_q).order_by().values_list("student_id", flat=True)
+    found = {"key": digits or key, "guardian_condition": guardian_q}
     if school_ids == []:
-        return Search(student_q)  # the user sees no student: nothing to plan
+        return Search(student_q, **found)  # the user sees no student: nothing to plan
     if digits is not None or len(key) >= 3:
         shown = Student.objects.order_by().values_list("pk", flat=True)
         if school_ids is not None:
@@ -153,11 +156,37 @@ def student_search(text: str, *, school_ids: list[int] | None) -> Search | None:
                 # of 20,000 ints, twice a page, cost more than the look-ups.
                 array = "{" + ",".join(map(str, ids)) + "}"
                 return Search(
-                    Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (array,))), by_ids=True
+                    Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (array,))),
+                    by_ids=True,
+                    **found,
                 )
     # Shorter than a trigram, or broad.
     per_student = ExistsPerRow(Guardian.objects.filter(guardian_q, student_id=OuterRef("pk")))
-    return Search(student_q | Q(per_student), broad=True)
+    return Search(student_q | Q(per_student), broad=True, **found)
+
+
+def search_guardian_hints(*, rows: list[Student], search: Search | None) -> None:
+    """On the rows of a searched page that the term did not find in the student's own
+    name, the parent or guardian it found (`row.matched_guardian`: name, or name and
+    phone for a number), so the list says why an "Hồ Thị A" answers "nguyen thi hoa".
+    One query, for the page's rows only (already in the user's scope)."""
+    for row in rows:
+        row.matched_guardian = ""
+    if search is None or not rows or not search.guardian_condition:
+        return
+    by_number = search.key.isdigit()
+    wanted = [r.pk for r in rows if by_number or search.key not in r.search_key]
+    if not wanted:
+        return
+    found: dict[int, str] = {}
+    for student_id, name, phone in (
+        Guardian.objects.filter(search.guardian_condition, student_id__in=wanted)
+        .order_by("pk")
+        .values_list("student_id", "full_name", "phone")
+    ):
+        found.setdefault(student_id, f"{name} ({phone})" if by_number else name)
+    for row in rows:
+        row.matched_guardian = found.get(row.pk, "")
 
 
 def _estimates(*querysets: QuerySet) -> list[int]:

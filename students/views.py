@@ -42,6 +42,7 @@ def student_list(request):
         count=not filterset.search_is_broad,
         count_with_rows=filterset.search is not None and filterset.search.by_ids,
     )
+    selectors.search_guardian_hints(rows=page.rows, search=filterset.search)
     ordering = filterset.ordering
     context = {
         "filter": filterset,

@@ -26,6 +26,18 @@ class World:
     student_gl: Student
 
 
+@pytest.fixture(autouse=True, scope="session")
+def search_thread_connection_closed(django_db_setup):
+    """The list's search thread (students.selectors._beside) keeps a connection of its
+    own; closed before the test database is dropped, which it would block."""
+    yield
+    from django.db import connections
+
+    from students import selectors
+
+    selectors._beside.submit(connections.close_all).result()
+
+
 @pytest.fixture(autouse=True)
 def plain_http_site(settings):
     """`make test` runs with production settings (DEBUG off): those pick the manifest

@@ -599,18 +599,6 @@ def test_it_keeps_the_number_of_queries_with_the_support_filter(
 # --- a search by ids reads the guardians' matches on a connection of its own ----------
 
 
-@pytest.fixture
-def side_connection_closed():
-    """The search thread's connection is closed after the test (the test database is
-    dropped at the end of the run, which an open connection would block)."""
-    from django.db import connections
-
-    from students import selectors
-
-    yield
-    selectors._beside.submit(connections.close_all).result()
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_reads_the_guardians_matches_beside_outside_a_transaction(
     client,
@@ -619,7 +607,6 @@ def test_it_reads_the_guardians_matches_beside_outside_a_transaction(
     district_staff_gl,
     searchable,
     monkeypatch,
-    side_connection_closed,
     settings,
 ):
     from students import selectors
@@ -641,3 +628,19 @@ def test_it_reads_the_guardians_matches_beside_outside_a_transaction(
     client.force_login(district_staff_gl)
     assert names(client.get(URL, {"q": "dang van luc"})) == []
     assert len(beside) == 3
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_it_says_which_guardian_a_row_was_found_by(
+    client, world, district_staff_dh, searchable, monkeypatch, plan
+):
+    _plan(monkeypatch, plan)
+    client.force_login(district_staff_dh)
+    by_name = client.get(URL, {"q": "dang van luc"})
+    assert [s.matched_guardian for s in by_name.context["students"]] == ["Đặng Văn Lực"]
+    assert "Khớp theo phụ huynh: Đặng Văn Lực" in by_name.content.decode()
+    by_phone = client.get(URL, {"q": "987654321"})
+    assert by_phone.context["students"][0].matched_guardian == "Đặng Văn Lực (0987654321)"
+    own_name = client.get(URL, {"q": "ngoc anh"})
+    assert own_name.context["students"][0].matched_guardian == ""
+    assert "Khớp theo phụ huynh" not in own_name.content.decode()
