@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import child, child_setup, django_setup, emit
+from bench.common import child, child_setup, django_setup, emit, machine_pace
 from students.collection.columns import CANONICAL_HEADERS
 
 WORK = Path(os.environ.get("BENCH_DIR", "/tmp/khuyenhoc-bench"))
@@ -284,6 +284,7 @@ def main() -> None:
     print(
         f"Import benchmark: {rows:,} rows x {len(HEADER)} columns ({big.stat().st_size / 1e6:.1f} MB .xlsx)"
     )
+    print(f"  ({machine_pace()})")
 
     read, _ = child("bench.import_students", "read", str(big))
     read_rate = read["rows"] / read["seconds"]

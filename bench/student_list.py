@@ -18,7 +18,7 @@ import os
 import statistics
 import time
 
-from bench.common import django_setup
+from bench.common import django_setup, machine_pace
 
 REPEAT = 7
 
@@ -207,6 +207,7 @@ def main() -> None:
     print(
         f"Student list benchmark: {total:,} students; server time of one page (ms), {REPEAT} runs"
     )
+    print(f"  ({machine_pace()})")
     worst = 0.0
     ratios = []
     for who, user in users.items():
