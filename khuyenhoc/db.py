@@ -23,6 +23,12 @@ def ids_reserve(*, table: str, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def pg_array(values: Iterable[str]) -> str:
+    """A PostgreSQL array literal of text values, for COPY's text format."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + ",".join(quoted) + "}"
+
+
 def copy_rows(*, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """COPY `rows` into `table` through Django's connection (inside its transaction,
     with the history context set on it)."""

@@ -13,6 +13,7 @@ import hashlib
 import queue
 import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
@@ -642,13 +643,12 @@ class _Stager:
             score = self.scores[key] = need_score(facts, self.today)
         return score
 
-    def possible_duplicates(self) -> int:
-        """Warn on new rows whose name and birth match a student studying at another
-        school: one query for the whole file, one update of the rows concerned. A date
-        must match a date; a row with only a year matches students with only that year.
-        Returns how many rows got their first warning."""
+    def duplicates_find(self, cursor) -> list[tuple]:
+        """New rows whose name and birth match a student studying at another school, in
+        one query for the whole file. A date must match a date; a row with only a year
+        matches students with only that year."""
         if not self.new_keys:
-            return 0
+            return []
         keys = [{"key": k, "birth": d, "year": y} for k, d, y in self.new_keys]
         # A school's list probes the list's name index (given name, then the whole key)
         # once per name; a list of many thousands is cheaper as one pass over the table.
@@ -657,18 +657,21 @@ class _Stager:
             if len(keys) <= _PROBE_KEYS
             else ""
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT k.key, k.birth, k.year, s.full_name, sc.name"
-                " FROM jsonb_to_recordset(%s::jsonb) AS k(key text, birth date, year int)"
-                f" JOIN students_student s ON {probe}s.search_key = k.key"
-                " AND s.birth_year = k.year"
-                " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
-                " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
-                " WHERE s.school_id <> %s AND s.status = %s AND s.merged_into_id IS NULL",
-                [_json(keys), self.school.pk, Status.STUDYING],
-            )
-            found = cursor.fetchall()
+        cursor.execute(
+            "SELECT k.key, k.birth, k.year, s.full_name, sc.name"
+            " FROM jsonb_to_recordset(%s::jsonb) AS k(key text, birth date, year int)"
+            f" JOIN students_student s ON {probe}s.search_key = k.key"
+            " AND s.birth_year = k.year"
+            " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
+            " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
+            " WHERE s.school_id <> %s AND s.status = %s AND s.merged_into_id IS NULL",
+            [_json(keys), self.school.pk, Status.STUDYING],
+        )
+        return cursor.fetchall()
+
+    def duplicates_flag(self, found: list[tuple]) -> int:
+        """Warn on the rows `duplicates_find` found, in one update. Returns how many rows
+        got their first warning."""
         if not found:
             return 0
         message = _("Có thể trùng với học sinh %(n)s (sinh %(b)s) đang học ở %(s)s.")
@@ -710,6 +713,29 @@ def _json(value) -> str:
     return orjson.dumps(value).decode()
 
 
+# Runs the registry reads that end a file staged and applied together (see _stage).
+_BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reads")
+
+
+def _registry_reads(cursor, *, stager: _Stager) -> tuple[list[tuple], int]:
+    """The possible duplicates of the file's new rows, and how many of the school's
+    students the file does not list. (Students written while the file is staged and
+    applied together are the file's own new rows.) The ids travel as JSON, for a hashed
+    look-up whatever the statistics say."""
+    found = stager.duplicates_find(cursor)
+    cursor.execute(
+        "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
+        " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
+        [stager.school.pk, Status.STUDYING, _json([*stager.taken, *stager.new_ids])],
+    )
+    return found, cursor.fetchone()[0]
+
+
+def _registry_reads_on(conn, *, stager: _Stager) -> tuple[list[tuple], int]:
+    with conn.cursor() as cursor:
+        return _registry_reads(cursor, stager=stager)
+
+
 # Files longer than one chunk are staged through a writer thread (see _RowWriter).
 _THREADED_ROWS = _CHUNK
 
@@ -748,6 +774,7 @@ def _stage(
         lookup=lookup,
     )
     writers = [writer] if writer is not None else []
+    reads = None
     if registry is not None and registry[0] is not writer:
         writers.append(registry[0])
     try:
@@ -759,6 +786,13 @@ def _stage(
             while chunk := list(islice(rows, size)):
                 stager.chunk(chunk)
                 size = _CHUNK
+        # What the registry held before this file, for the warnings and the missing
+        # count, is read on the look-up connection while the last chunks are written.
+        reads = (
+            _BESIDE.submit(_registry_reads_on, lookup, stager=stager)
+            if lookup is not None
+            else None
+        )
         # The registry's writes end first: staged rows commit only if they succeeded.
         while writers:
             writers[-1].finish()
@@ -766,22 +800,13 @@ def _stage(
     finally:
         for w in writers:
             w.abort()
-    stager.counts["warning"] += stager.possible_duplicates()
+    if reads is not None:
+        found, missing = reads.result()
+    else:
+        with connection.cursor() as cursor:
+            found, missing = _registry_reads(cursor, stager=stager)
+    stager.counts["warning"] += stager.duplicates_flag(found)
     counts = stager.counts
-    # The school's students the file does not list. (Students written while the file is
-    # staged and applied together are the file's own new rows.) The ids travel as JSON,
-    # for a hashed look-up whatever the statistics say.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
-            " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
-            [
-                submission.school_id,
-                Status.STUDYING,
-                _json([*stager.taken, *stager.new_ids]),
-            ],
-        )
-        missing = cursor.fetchone()[0]
     submission.file_errors = [_issue(i) for i in result.file_errors]
     submission.unknown_columns = result.unknown_columns
     submission.sheet_name = result.sheet_name

@@ -2,12 +2,15 @@
 chunk's new students are written by the writer thread as soon as the chunk is staged.
 The result must be what staging then confirming gives, and a failure writes nothing."""
 
+import datetime as dt
+
 import pytest
 
 from students.collection import staging
 from students.collection.apply import submission_import
 from students.collection.services import submission_create
 from students.models import Student, Submission, SubmissionRow
+from tests.factories import StudentFactory
 from tests.students.collection.test_import_pipeline import ROWS, _xlsx
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +130,14 @@ def test_with_committed_data_the_staged_rows_and_look_ups_use_their_own_connecti
     monkeypatch.setattr(
         staging, "side_connection", lambda **kw: opened.append(c := real(**kw)) or c
     )
+    # Read on the look-up connection while the last chunk is written: the warnings
+    # and the count of the school's students missing from the file.
+    StudentFactory(
+        school=world.school_dh,
+        full_name="Le Van Tam",
+        birth_date=dt.date(2012, 9, 5),
+        birth_year=2012,
+    )
     submission, result = _import(tmp_path, world, school_staff_gl)
     assert len(opened) == 2 and all(c is not None for c in opened)
     assert (result.created, result.skipped_errors) == (2, 1)
@@ -134,6 +145,10 @@ def test_with_committed_data_the_staged_rows_and_look_ups_use_their_own_connecti
     assert submission.state == Submission.State.SUBMITTED
     assert submission.missing_count == 1
     assert submission.rows.count() == 3
+    assert submission.rows_warning == 1
+    assert [w["message"] for w in submission.rows.get(row_number=3).warnings] == [
+        "Có thể trùng với học sinh Le Van Tam (sinh 05/09/2012) đang học ở Trường THCS Nguyễn Trãi."
+    ]
     tam = Student.objects.get(personal_id="045212000001")
     assert tam.events.get().pgh_context.metadata["submission"] == submission.pk
 
