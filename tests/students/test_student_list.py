@@ -366,20 +366,24 @@ def test_it_shows_an_outsider_nothing_whatever_the_search(
         assert names(response) == [], params
 
 
-@pytest.mark.parametrize("part", ["whole", "small"])
+@pytest.mark.parametrize("part", ["whole", "whole, looked up per row", "small"])
 @pytest.mark.parametrize("plan", PLANS)
 def test_it_combines_a_search_with_the_scope_and_circumstances_in_force(
     client, world, district_staff_dh, monkeypatch, plan, part
 ):
     """A broad term is tested only on the students every other filter kept (the user's
     schools, the circumstance in force, the level), in a small part of the province
-    after the filters were tested on its students' ids: the same students either way."""
+    after the filters were tested on its students' ids; for a whole province against
+    the set of the filter's student ids, or (a filter naming many students) by a
+    look-up per row: the same students every way."""
     import datetime as dt
 
     from students import filters
 
     # Dong Ha is one of the two schools: as a whole province, or as a small part.
-    monkeypatch.setattr(filters, "SMALL_PART", 0 if part == "whole" else 10)
+    monkeypatch.setattr(filters, "SMALL_PART", 10 if part == "small" else 0)
+    if part == "whole, looked up per row":
+        monkeypatch.setattr(filters, "HASHED_IDS_MAX", -1)
 
     def severe(student, **extra):
         CircumstanceFactory(
@@ -558,6 +562,31 @@ def test_it_filters_by_support_this_school_year(client, world, provincial_staff)
     label = f"Hỗ trợ năm học này ({year}-{year + 1})"
     assert label in response.content.decode()
     assert "Đã được hỗ trợ" in response.content.decode()
+
+
+@pytest.mark.parametrize("hashed_max", [50_000, -1])
+def test_a_broad_search_tests_support_against_the_ids_or_per_row_alike(
+    client, world, provincial_staff, monkeypatch, hashed_max
+):
+    """Supported or not this year, with a broad term: the set of supported students'
+    ids (few) or a look-up per row (many) give the same students."""
+    from students import filters, selectors
+    from tests.factories import SupportFactory
+
+    monkeypatch.setattr(selectors, "SEARCH_WALK_MAX", 10**12)  # broad
+    monkeypatch.setattr(filters, "HASHED_IDS_MAX", hashed_max)
+    tran = StudentFactory(full_name="Trần Văn Tâm", school=world.school_dh)
+    SupportFactory(student=tran)
+    StudentFactory(full_name="Trần Văn Cường", school=world.school_gl)
+    client.force_login(provincial_staff)
+    supported = client.get(URL, {"q": "tran", "supported": "co"})
+    assert supported.context["filter"].search_is_broad
+    assert names(supported) == ["Trần Văn Tâm"]
+    # (Trần Thị Đào of the fixture, not supported, answers "tran" too.)
+    assert set(names(client.get(URL, {"q": "tran", "supported": "chua"}))) == {
+        "Trần Văn Cường",
+        "Trần Thị Đào",
+    }
 
 
 def test_it_filters_by_support_within_the_scope_only(client, world, district_staff_dh):
