@@ -53,13 +53,9 @@ NO_SCOPE = Scope()
 EVERYTHING = Scope(everything=True)
 
 
-def _grant_codenames(action: str) -> tuple[list[str], list[str]]:
-    if action == VIEW:
-        return ["view_area_records", "change_area_records"], [
-            "view_school_records",
-            "change_school_records",
-        ]
-    return ["change_area_records"], ["change_school_records"]
+# A "change" grant gives "view" too.
+_AREA_CODES = {"view_area_records": (VIEW,), "change_area_records": (VIEW, CHANGE)}
+_SCHOOL_CODES = {"view_school_records": (VIEW,), "change_school_records": (VIEW, CHANGE)}
 
 
 def _minimal_paths(paths: set[str]) -> tuple[str, ...]:
@@ -70,7 +66,9 @@ def _minimal_paths(paths: set[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _granted(user, action: str) -> Scope:
+def _granted(user) -> dict[str, Scope]:
+    """The user's scopes for both actions, from two queries (areas, schools): a page
+    asks for both, to show rows and the buttons that change them."""
     from khuyenhoc.models import (
         AreaGroupObjectPermission,
         AreaUserObjectPermission,
@@ -78,27 +76,40 @@ def _granted(user, action: str) -> Scope:
         SchoolUserObjectPermission,
     )
 
-    area_codes, school_codes = _grant_codenames(action)
     group_ids = user.groups.values("pk")
-    paths = (
-        AreaUserObjectPermission.objects.filter(user=user, permission__codename__in=area_codes)
-        .values_list("content_object__path", flat=True)
+    areas = (
+        AreaUserObjectPermission.objects.filter(user=user, permission__codename__in=_AREA_CODES)
+        .values_list("content_object__path", "permission__codename")
         .union(
             AreaGroupObjectPermission.objects.filter(
-                group__in=group_ids, permission__codename__in=area_codes
-            ).values_list("content_object__path", flat=True)
+                group__in=group_ids, permission__codename__in=_AREA_CODES
+            ).values_list("content_object__path", "permission__codename")
         )
     )
     schools = (
-        SchoolUserObjectPermission.objects.filter(user=user, permission__codename__in=school_codes)
-        .values_list("content_object_id", flat=True)
+        SchoolUserObjectPermission.objects.filter(user=user, permission__codename__in=_SCHOOL_CODES)
+        .values_list("content_object_id", "permission__codename")
         .union(
             SchoolGroupObjectPermission.objects.filter(
-                group__in=group_ids, permission__codename__in=school_codes
-            ).values_list("content_object_id", flat=True)
+                group__in=group_ids, permission__codename__in=_SCHOOL_CODES
+            ).values_list("content_object_id", "permission__codename")
         )
     )
-    return Scope(area_paths=_minimal_paths(set(paths)), school_ids=tuple(sorted(set(schools))))
+    paths: dict[str, set[str]] = {VIEW: set(), CHANGE: set()}
+    school_ids: dict[str, set[int]] = {VIEW: set(), CHANGE: set()}
+    for path, codename in areas:
+        for action in _AREA_CODES[codename]:
+            paths[action].add(path)
+    for pk, codename in schools:
+        for action in _SCHOOL_CODES[codename]:
+            school_ids[action].add(pk)
+    return {
+        action: Scope(
+            area_paths=_minimal_paths(paths[action]),
+            school_ids=tuple(sorted(school_ids[action])),
+        )
+        for action in ACTIONS
+    }
 
 
 def scope_for(user, action: str = VIEW, model=None) -> Scope:
@@ -117,9 +128,9 @@ def scope_for(user, action: str = VIEW, model=None) -> Scope:
     if action not in cache:
         # The user's roles are read once per request (khuyenhoc.roles.user_roles).
         if Role.ADMIN in user_roles(user):
-            cache[action] = EVERYTHING
+            cache.update(dict.fromkeys(ACTIONS, EVERYTHING))
         else:
-            cache[action] = _granted(user, action)
+            cache.update(_granted(user))
     return cache[action]
 
 
