@@ -27,15 +27,22 @@ class World:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def search_thread_connection_closed(django_db_setup):
+def search_thread_connection_closed(django_db_setup, django_db_blocker):
     """The list's search thread (students.selectors._beside) keeps a connection of its
-    own; closed before the test database is dropped, which it would block."""
+    own; closed before the test database is dropped, which it would block. So is any
+    other left open by a thread (the real Celery worker's, when its task ended after
+    the test did)."""
     yield
-    from django.db import connections
+    from django.db import connection, connections
 
     from students import selectors
 
     selectors._beside.submit(connections.close_all).result()
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
