@@ -673,3 +673,31 @@ def test_it_says_which_guardian_a_row_was_found_by(
     own_name = client.get(URL, {"q": "ngoc anh"})
     assert own_name.context["students"][0].matched_guardian == ""
     assert "Khớp theo phụ huynh" not in own_name.content.decode()
+
+
+def test_it_shows_each_row_escaped_with_its_link_labels_and_badges(client, world, provincial_staff):
+    import datetime as dt
+
+    moved = StudentFactory(
+        school=world.school_dh,
+        full_name="Lê <b>Văn</b> & Tâm",
+        birth_date=None,
+        birth_year=2013,
+        class_name="",
+        grade=7,
+        status="transferred",
+        verified_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+    )
+    CircumstanceFactory(student=moved, kind="orphan", orphan_label="Mồ côi cha")
+    client.force_login(provincial_staff)
+    html = client.get(URL).content.decode()
+    row = html[html.index(f'href="/hoc-sinh/{moved.pk}/"') :].split("</tr>")[0]
+    assert "Lê &lt;b&gt;Văn&lt;/b&gt; &amp; Tâm</a>" in row
+    assert '<span class="badge badge-warn">Đã chuyển trường</span>' in row
+    assert "<div>2013</div>" in row and "<div>7</div>" in row
+    assert '<span class="badge">Mồ côi</span>' in row
+    assert '<span class="badge badge-ok">Đã xác minh</span>' in row
+    assert 'data-label="Họ và tên" class="cell-name"' in html
+    # A row without circumstances, not verified: a dash and "Chưa".
+    plain = html[html.index(f'href="/hoc-sinh/{world.student_dh.pk}/"') :].split("</tr>")[0]
+    assert '<span class="muted">—</span>' in plain and '<span class="muted">Chưa</span>' in plain
