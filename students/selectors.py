@@ -189,17 +189,21 @@ def search_guardian_hints(*, rows: list[Student], search: Search | None) -> None
         row.matched_guardian = found.get(row.pk, "")
 
 
-def _estimates(*querysets: QuerySet) -> list[int]:
-    """PostgreSQL's estimate of the number of rows of each query (one EXPLAIN of their
-    UNION ALL: planned, not run), followed by the number of students."""
-    union = querysets[0].union(*querysets[1:], Student.objects.values_list("pk"), all=True)
-    sql, params = union.query.sql_with_params()
+def _plan(queryset: QuerySet) -> dict:
+    """The top node of PostgreSQL's plan of a query (EXPLAIN: planned, not run)."""
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    top = plan[0]["Plan"]
+    return plan[0]["Plan"]
+
+
+def _estimates(*querysets: QuerySet) -> list[int]:
+    """PostgreSQL's estimate of the number of rows of each query (one EXPLAIN of their
+    UNION ALL), followed by the number of students."""
+    top = _plan(querysets[0].union(*querysets[1:], Student.objects.values_list("pk"), all=True))
     rows = [int(branch["Plan Rows"]) for branch in top.get("Plans", [])]
     if len(rows) != len(querysets) + 1:
         # A branch PostgreSQL (or Django) dropped as empty: nothing to tell them apart;
@@ -210,13 +214,7 @@ def _estimates(*querysets: QuerySet) -> list[int]:
 
 def row_estimate(queryset: QuerySet) -> int:
     """PostgreSQL's estimate of the number of rows of a query (planned, not run)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(_plan(queryset)["Plan Rows"])
 
 
 # A thread per process that reads the guardians' matches on a connection of its own
