@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from students import selectors
 
@@ -47,11 +51,6 @@ def student_rows(students) -> str:
     """The list's table rows, built in Python: the same markup a template loop gave, in
     a sixth of its time (7 ms for a page of 50 at 1,000,000 students; every page of
     the list renders them). Everything shown is escaped."""
-    from django.urls import reverse
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
-
     labels = {
         key: escape(gettext(text))
         for key, text in (
