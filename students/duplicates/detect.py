@@ -17,7 +17,15 @@ join on a 64-bit key. A pair is compared only when the two records share
 Names are search keys (no diacritics, lower case): the same, or one slip apart (one
 word differs by one letter, or by two swapped letters). Each pair then gets a score, a
 probability in per cent from a logistic model over what the two records share (see
-WEIGHTS), with its reasons; pairs scoring at least THRESHOLD wait for review.
+WEIGHTS), with its reasons; pairs scoring at least THRESHOLD wait for review, and so
+does every pair with the same name and the same full birth date whose schools (or homes)
+are in one district, whatever its score, unless their personal IDs or genders differ:
+a person decides those, since the score cannot tell namesakes of a common name from one
+child written twice (test_it_always_queues_the_same_name_and_date_in_a_district).
+
+A pending pair waits for a decision: a run that no longer finds it marks it
+`missing_since` and leaves it in the queue (more namesakes of a name lower every pair's
+score; test_it_keeps_a_pending_pair_when_namesakes_are_added).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from students.models import DuplicatePair
@@ -34,7 +43,7 @@ from students.models import DuplicatePair
 R = DuplicatePair.Reason
 _TEMP_TABLES = (
     "dup_people, dup_guardian_keys, dup_name_counts, dup_guardian_counts, dup_candidates,"
-    " dup_facts, dup_scored"
+    " dup_districts, dup_school_districts, dup_facts, dup_scored"
 )
 
 _PEOPLE = """
@@ -171,8 +180,27 @@ _BLOCKS = [
     ),
 ]
 
+# The district of every area (itself for a district; for a commune of the 2025 units,
+# which have none, the commune itself) and of every school: a few thousand rows, hashed
+# into the pairs' facts below. Paths grow four characters a level (treebeard steplen).
+_DISTRICTS = """
+CREATE TEMP TABLE dup_districts AS
+SELECT c.id,
+       coalesce((SELECT d.id FROM khuyenhoc_area d
+                  WHERE d.kind = 'district'
+                    AND d.path IN (left(c.path, 4), left(c.path, 8), left(c.path, 12),
+                                   left(c.path, 16))
+                  ORDER BY d.depth DESC LIMIT 1), c.id) AS district
+  FROM khuyenhoc_area c
+ {where}
+"""
+_SCHOOL_DISTRICTS = """
+CREATE TEMP TABLE dup_school_districts AS
+SELECT s.id, d.district FROM khuyenhoc_school s JOIN dup_districts d ON d.id = s.commune_id
+"""
+
 # What the two records of each candidate pair share: one row per pair, the features
-# the score weighs.
+# the score weighs, and whether the pair must be reviewed whatever its score.
 _FACTS = """
 CREATE TEMP TABLE dup_facts AS
 WITH pairs AS (
@@ -215,10 +243,16 @@ SELECT p.a, p.b, p.birth,
            AND sa.class_name = sb.class_name AS same_class,
        sa.gender <> sb.gender AS other_gender,
        coalesce(sa.personal_id <> sb.personal_id, false) AS other_id,
-       coalesce(sa.moet_code <> sb.moet_code, false) AS other_code
+       coalesce(sa.moet_code <> sb.moet_code, false) AS other_code,
+       coalesce(xa.district = xb.district, false)
+           OR coalesce(ha.district = hb.district, false) AS same_district
   FROM pairs p
   JOIN students_student sa ON sa.id = p.a
   JOIN students_student sb ON sb.id = p.b
+  LEFT JOIN dup_school_districts xa ON xa.id = sa.school_id
+  LEFT JOIN dup_school_districts xb ON xb.id = sb.school_id
+  LEFT JOIN dup_districts ha ON ha.id = sa.commune_id
+  LEFT JOIN dup_districts hb ON hb.id = sb.commune_id
   LEFT JOIN dup_name_counts na ON na.name = sa.search_key AND na.year = sa.birth_year
   LEFT JOIN dup_name_counts nb ON nb.name = sb.search_key AND nb.year = sb.birth_year
   LEFT JOIN guardians g ON g.a = p.a AND g.b = p.b
@@ -295,6 +329,8 @@ def _scored_sql() -> str:
 CREATE TEMP TABLE dup_scored AS
 SELECT a, b,
        round(100 / (1 + exp(-({_z()}))))::int AS score,
+       same_name AND birth = 'same' AND same_district AND NOT other_gender
+           AND NOT other_id AS must_review,
        to_jsonb(array_remove(ARRAY[
            CASE WHEN same_name THEN %(same_name)s ELSE %(similar_name)s END,
            CASE birth WHEN 'same' THEN %(same_birth_date)s WHEN 'swapped' THEN %(swapped)s
@@ -303,7 +339,8 @@ SELECT a, b,
            CASE WHEN same_phone THEN %(phone)s END,
            CASE WHEN same_commune THEN %(commune)s END,
            CASE WHEN same_village THEN %(village)s END,
-           CASE WHEN same_school THEN %(school)s END
+           CASE WHEN same_school THEN %(school)s END,
+           CASE WHEN same_district THEN %(district)s END
        ]::text[], NULL)) AS reasons
   FROM dup_facts
 """
@@ -311,27 +348,31 @@ SELECT a, b,
 
 _SAVE = """
 WITH found AS (
-    SELECT a, b, least(score, 100) AS score, reasons FROM dup_scored WHERE score >= %(threshold)s
+    SELECT a, b, least(score, 100) AS score, reasons FROM dup_scored
+     WHERE score >= %(threshold)s OR must_review
 ), saved AS (
     INSERT INTO students_duplicatepair (student_a_id, student_b_id, score, reasons, state,
-                                        detected_at)
-    SELECT a, b, score, reasons, 'pending', %(now)s FROM found
+                                        detected_at, merges)
+    SELECT a, b, score, reasons, 'pending', %(now)s, '[]'::jsonb FROM found
     ON CONFLICT (student_a_id, student_b_id) DO UPDATE
-       SET score = EXCLUDED.score, reasons = EXCLUDED.reasons
+       SET score = EXCLUDED.score, reasons = EXCLUDED.reasons, missing_since = NULL
      WHERE students_duplicatepair.state = 'pending'
-       AND (students_duplicatepair.score, students_duplicatepair.reasons)
-           IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.reasons)
+       AND (students_duplicatepair.score, students_duplicatepair.reasons,
+            students_duplicatepair.missing_since)
+           IS DISTINCT FROM (EXCLUDED.score, EXCLUDED.reasons, NULL)
     RETURNING (xmax = 0) AS inserted
-), stale AS (
-    -- Pending pairs no longer found (a record was corrected, merged or deleted).
-    DELETE FROM students_duplicatepair d
-     WHERE d.state = 'pending'
+), missing AS (
+    -- Pending pairs no longer found stay for a person to decide, marked (a record was
+    -- corrected, or namesakes lowered the score). Merged records' pairs are the
+    -- merge's business (services.duplicate_merge).
+    UPDATE students_duplicatepair d SET missing_since = %(now)s
+     WHERE d.state = 'pending' AND d.missing_since IS NULL
        AND NOT EXISTS (SELECT 1 FROM found f WHERE f.a = d.student_a_id AND f.b = d.student_b_id)
     RETURNING 1
 )
 SELECT (SELECT count(*) FROM found),
        (SELECT count(*) FROM saved WHERE inserted),
-       (SELECT count(*) FROM stale)
+       (SELECT count(*) FROM missing)
 """
 
 
@@ -341,7 +382,7 @@ class DetectResult:
     candidates: int
     found: int
     new: int
-    removed: int
+    missing: int  # pending pairs this run no longer found (kept, marked)
     seconds: float
 
     def as_dict(self) -> dict:
@@ -350,7 +391,7 @@ class DetectResult:
             "candidates": self.candidates,
             "found": self.found,
             "new": self.new,
-            "removed": self.removed,
+            "missing": self.missing,
             "seconds": round(self.seconds, 1),
         }
 
@@ -379,6 +420,8 @@ def _facts(cursor, step: Callable[[int, str], None]) -> tuple[int, int]:
     cursor.execute(_ONE_SLIP)
     cursor.execute(_NAME_COUNTS)
     cursor.execute(_GUARDIAN_COUNTS)
+    cursor.execute(_DISTRICTS.format(where=""))
+    cursor.execute(_SCHOOL_DISTRICTS)
     cursor.execute("CREATE TEMP TABLE dup_candidates (a bigint, b bigint, birth text)")
     candidates = 0
     for number, (birth, join) in enumerate(_BLOCKS, start=1):
@@ -394,10 +437,30 @@ def _facts(cursor, step: Callable[[int, str], None]) -> tuple[int, int]:
     return students, candidates
 
 
+def _score(cursor) -> None:
+    """The temporary table dup_scored, from dup_facts."""
+    cursor.execute(
+        _scored_sql(),
+        {
+            "same_name": R.SAME_NAME.value,
+            "similar_name": R.SIMILAR_NAME.value,
+            "same_birth_date": R.SAME_BIRTH_DATE.value,
+            "swapped": R.SWAPPED_BIRTH_DATE.value,
+            "same_birth_year": R.SAME_BIRTH_YEAR.value,
+            "guardian": R.SIMILAR_GUARDIAN.value,
+            "phone": R.SAME_GUARDIAN_PHONE.value,
+            "commune": R.SAME_COMMUNE.value,
+            "village": R.SAME_VILLAGE.value,
+            "school": R.SAME_SCHOOL.value,
+            "district": R.SAME_DISTRICT.value,
+        },
+    )
+
+
 def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None) -> DetectResult:
     """Find possible duplicates among all current students of the province and store
     them as pending pairs. Decided pairs (merged, not duplicates) are never touched;
-    pending pairs that are no longer found go."""
+    pending pairs that are no longer found stay, marked `missing_since`."""
     started = time.monotonic()
     steps = len(_BLOCKS) + 3
 
@@ -412,25 +475,11 @@ def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None
         _prepare(cursor)
         try:
             students, candidates = _facts(cursor, step)
-            cursor.execute(
-                _scored_sql(),
-                {
-                    "same_name": R.SAME_NAME.value,
-                    "similar_name": R.SIMILAR_NAME.value,
-                    "same_birth_date": R.SAME_BIRTH_DATE.value,
-                    "swapped": R.SWAPPED_BIRTH_DATE.value,
-                    "same_birth_year": R.SAME_BIRTH_YEAR.value,
-                    "guardian": R.SIMILAR_GUARDIAN.value,
-                    "phone": R.SAME_GUARDIAN_PHONE.value,
-                    "commune": R.SAME_COMMUNE.value,
-                    "village": R.SAME_VILLAGE.value,
-                    "school": R.SAME_SCHOOL.value,
-                },
-            )
+            _score(cursor)
             step(len(_BLOCKS) + 2, "Lưu các cặp có thể trùng")
             with transaction.atomic():
                 cursor.execute(_SAVE, {"threshold": THRESHOLD, "now": timezone.now()})
-                found, new, removed = cursor.fetchone()
+                found, new, missing = cursor.fetchone()
         finally:
             _clean(cursor)
     step(steps, "Xong")
@@ -439,6 +488,82 @@ def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None
         candidates=candidates,
         found=found,
         new=new,
-        removed=removed,
+        missing=missing,
         seconds=time.monotonic() - started,
+    )
+
+
+# The students of the given ids and the current students of the same name (without
+# diacritics) and the same full birth date, through the list's name index
+# (student_list_name, migration 0011): the pairs a new record must raise at once.
+_NEW_CANDIDATES = """
+CREATE TEMP TABLE dup_candidates AS
+SELECT least(s.id, o.id) AS a, greatest(s.id, o.id) AS b, 'same'::text AS birth
+  FROM students_student s
+  JOIN students_student o
+    ON split_part(o.search_key, ' ', -1) = split_part(s.search_key, ' ', -1)
+   AND o.search_key = s.search_key AND o.birth_date = s.birth_date AND o.id <> s.id
+ WHERE s.id = ANY(%(ids)s) AND s.merged_into_id IS NULL AND o.merged_into_id IS NULL
+"""
+# What _FACTS reads, for the few students of those pairs only.
+_NEW_CONTEXT = [
+    """CREATE TEMP TABLE dup_name_counts AS
+       SELECT search_key AS name, birth_year AS year, count(*) AS n FROM students_student
+        WHERE merged_into_id IS NULL
+          AND search_key IN (SELECT s.search_key FROM students_student s
+                              WHERE s.id IN (SELECT a FROM dup_candidates
+                                             UNION SELECT b FROM dup_candidates))
+        GROUP BY search_key, birth_year""",
+    """CREATE TEMP TABLE dup_guardian_counts AS
+       SELECT search_key AS name, count(*) AS n FROM students_guardian
+        WHERE search_key IN (SELECT g.search_key FROM students_guardian g
+                              WHERE g.student_id IN (SELECT a FROM dup_candidates
+                                                     UNION SELECT b FROM dup_candidates))
+        GROUP BY search_key""",
+]
+_NEW_AREAS = """
+WHERE c.id IN (SELECT s.commune_id FROM students_student s
+                WHERE s.id IN (SELECT a FROM dup_candidates UNION SELECT b FROM dup_candidates)
+               UNION
+               SELECT sc.commune_id FROM khuyenhoc_school sc JOIN students_student s
+                   ON s.school_id = sc.id
+                WHERE s.id IN (SELECT a FROM dup_candidates UNION SELECT b FROM dup_candidates))
+"""
+_NEW_SAVE = """
+INSERT INTO students_duplicatepair (student_a_id, student_b_id, score, reasons, state,
+                                    detected_at, merges)
+SELECT a, b, least(score, 100), reasons, 'pending', %(now)s, '[]'::jsonb FROM dup_scored
+ WHERE score >= %(threshold)s OR must_review
+ON CONFLICT (student_a_id, student_b_id) DO NOTHING
+"""
+
+
+def duplicates_queue(*, student_ids: list[int]) -> list[DuplicatePair]:
+    """Queue at once the possible duplicates of students just written (a student added
+    in a form): every current student of the same name and full birth date, scored as a
+    detection run scores it, queued if it scores at least THRESHOLD or must be reviewed
+    (same district). A handful of queries whatever the registry's size. Returns the
+    pairs of these students waiting for review (new or already there), best first."""
+    if not student_ids:
+        return []
+    with connection.cursor() as cursor:
+        _prepare(cursor)
+        try:
+            cursor.execute(_NEW_CANDIDATES, {"ids": list(student_ids)})
+            if cursor.rowcount:
+                for sql in _NEW_CONTEXT:
+                    cursor.execute(sql)
+                cursor.execute(_ONE_SLIP)
+                cursor.execute(_DISTRICTS.format(where=_NEW_AREAS))
+                cursor.execute(_SCHOOL_DISTRICTS)
+                cursor.execute(_FACTS)
+                _score(cursor)
+                cursor.execute(_NEW_SAVE, {"threshold": THRESHOLD, "now": timezone.now()})
+        finally:
+            _clean(cursor)
+    return list(
+        DuplicatePair.objects.filter(state=DuplicatePair.State.PENDING)
+        .filter(Q(student_a_id__in=student_ids) | Q(student_b_id__in=student_ids))
+        .select_related("student_a__school", "student_b__school")
+        .order_by("-score", "pk")
     )

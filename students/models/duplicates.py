@@ -2,7 +2,10 @@
 
 A pair is stored once, lower id first. "Not duplicates" is a decision that stays: the
 next detection run leaves the pair alone. A merge keeps both records; the one merged
-away points at the one kept (`Student.merged_into`) and leaves every list.
+away points at the one kept (`Student.merged_into`) and leaves every list; provincial
+staff can undo it (`merges` keeps what each merge did, and who undid it). A pending pair
+stays until someone decides it: a detection that no longer finds it marks it
+(`missing_since`) instead of deleting it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class DuplicatePair(models.Model):
         SAME_COMMUNE = "same_commune", _("Cùng xã/phường")
         SAME_VILLAGE = "same_village", _("Cùng thôn/bản/khu phố")
         SAME_SCHOOL = "same_school", _("Cùng trường")
+        SAME_DISTRICT = "same_district", _("Cùng huyện")
 
     student_a = models.ForeignKey(
         "students.Student", verbose_name=_("học sinh A"), on_delete=models.CASCADE, related_name="+"
@@ -73,6 +77,12 @@ class DuplicatePair(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    # Set when a detection run no longer finds a pending pair (its records changed, or
+    # more namesakes lowered its score); cleared when a run finds it again.
+    missing_since = models.DateTimeField(_("không còn thấy từ"), null=True, blank=True)
+    # One entry per merge of this pair: what it changed (for the undo) and, once undone,
+    # who undid it and when. See students/duplicates/services.py.
+    merges = models.JSONField(_("các lần gộp"), default=list, blank=True)
 
     objects = DuplicatePairQuerySet.as_manager()
 
