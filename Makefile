@@ -20,7 +20,13 @@ $(UV):
 	$(UV) sync --frozen
 	touch $@
 
-install: .venv/.synced
+# Django's own messages in this project's Vietnamese (locale/vi/LC_MESSAGES/django.po).
+LOCALE_MO := locale/vi/LC_MESSAGES/django.mo
+$(LOCALE_MO): locale/vi/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install gettext"; exit 1; }
+	msgfmt --check -o $@ $<
+
+install: .venv/.synced $(LOCALE_MO)
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --no-input

@@ -10,7 +10,6 @@ urlpatterns = [
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("hoc-sinh/trung/", include("students.urls_duplicates")),
     path("hoc-sinh/", include("students.urls")),
     path("thu-thap/", include("students.urls_collection")),
