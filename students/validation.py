@@ -14,17 +14,24 @@ PERSONAL_ID = re.compile(r"^[0-9]{12}$")
 PHONE = re.compile(r"^0[0-9]{9,10}$")
 
 
+def personal_id_message(value: str) -> str:
+    """Why `value` is not a personal ID: a letter in "04521274387a" is the fault, not
+    its length (twelve characters, one of them not a digit)."""
+    if not value.isdigit() or not value.isascii():
+        problem = _("“%(v)s” có ký tự không phải chữ số") % {"v": value}
+    else:
+        problem = _("“%(v)s” có %(n)s chữ số") % {"v": value, "n": len(value)}
+    return _(
+        "Số định danh cá nhân phải gồm đúng 12 chữ số; %(problem)s. Kiểm tra lại trên CCCD hoặc giấy khai sinh, hoặc để trống nếu chưa có."
+    ) % {"problem": problem}
+
+
 def student_errors(student) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
 
     if student.personal_id and not PERSONAL_ID.match(student.personal_id):
-        errors.setdefault("personal_id", []).append(
-            _(
-                "Số định danh cá nhân phải gồm đúng 12 chữ số (đang có %(n)s ký tự). Kiểm tra lại trên CCCD hoặc giấy khai sinh, hoặc để trống nếu chưa có."
-            )
-            % {"n": len(student.personal_id)}
-        )
+        errors.setdefault("personal_id", []).append(personal_id_message(student.personal_id))
     if student.birth_date:
         if student.birth_date > today:
             errors.setdefault("birth_date", []).append(

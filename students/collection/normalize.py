@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from khuyenhoc.text import clean_text, search_key
+from students.validation import personal_id_message
 
 _TRUE_MARKS = {
     "x",
@@ -32,6 +33,7 @@ _DATE = re.compile(r"^\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{2,4})\s*$
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _YEAR = re.compile(r"^\s*(?:nam\s*)?(\d{4})\s*$")
 _DIGITS = re.compile(r"\D+")
+_NOT_ID = re.compile(r"[^0-9\s.\-]")
 _CLASS = re.compile(r"^\s*(?:lop\s*)?(\d{1,2})")
 # A mark at the start of a cell, then its details: "x (vận động)", "X: cha", "✓ - 2025".
 _LEADING_MARK = re.compile(
@@ -198,18 +200,18 @@ def personal_id(value) -> str:
         return value  # the usual case: typed as text, clean
     if isinstance(value, float):
         value = f"{value:.0f}"
-    digits = _DIGITS.sub("", str(value))
-    if str(value).strip() and not digits:
-        raise ValueError(_("Số định danh cá nhân chỉ gồm chữ số."))
-    if 9 <= len(digits) < 12 and not str(value).strip().startswith("0"):
+    text = str(value).strip()
+    if not text:
+        return ""
+    # Spaces, dots and dashes between groups of digits are dropped; a letter is an error
+    # (dropping it would turn "045212743871a" into a valid-looking ID).
+    if _NOT_ID.search(text):
+        raise ValueError(personal_id_message(text))
+    digits = _DIGITS.sub("", text)
+    if 9 <= len(digits) < 12 and not text.startswith("0"):
         digits = digits.zfill(12)
     if len(digits) != 12:
-        raise ValueError(
-            _(
-                "Số định danh cá nhân phải gồm đúng 12 chữ số (đang có %(n)s). Kiểm tra lại trên CCCD hoặc giấy khai sinh, hoặc để trống nếu chưa có."
-            )
-            % {"n": len(digits)}
-        )
+        raise ValueError(personal_id_message(digits))
     return digits
 
 

@@ -159,7 +159,10 @@ def test_it_reads_a_personal_id(value, pid):
         (12345, "12 chữ số"),
         ("0452120001234", "12 chữ số"),
         ("04521200012", "12 chữ số"),  # 11 digits typed with the 0: one is missing
-        ("chưa có", "chỉ gồm chữ số"),
+        ("chưa có", "không phải chữ số"),
+        # twelve characters, one a letter: the letter is the fault, not the length
+        ("04521274387a", "phải gồm đúng 12 chữ số; “04521274387a” có ký tự không phải chữ số"),
+        ("045212743871a", "không phải chữ số"),  # not dropped into a valid-looking ID
     ],
 )
 def test_it_refuses_a_bad_personal_id(value, says):
