@@ -1,18 +1,30 @@
-"""Deciding a possible duplicate: merge the two records, or remember that they are two
-children. Keyword-only, one transaction each; both records must be inside the user's
-"change" scope."""
+"""Deciding a possible duplicate: merge the two records (and undo a merge), or remember
+that they are two children. Keyword-only, one transaction each; both records must be
+inside the user's "change" scope.
+
+A merge writes what it did into the pair (`DuplicatePair.merges`: the kept record's
+fields it filled, the identifiers the other record gave up, the ids of the rows it
+moved, the pending pairs it re-pointed or removed), so that provincial staff can undo
+it exactly: the rows go back, the fields the merge filled are emptied again unless
+someone changed them since, and the pair waits for a decision again. Both records keep
+every history event, the merge's and the undo's (sources "merge" and "merge_undo").
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pghistory.models import Event
 
+from khuyenhoc.roles import Role, user_roles
 from students.history import history_source
 from students.models import (
     Circumstance,
@@ -22,6 +34,7 @@ from students.models import (
     SubmissionRow,
     Support,
 )
+from students.services import need_scores_recompute
 
 # Blank on the kept record -> taken from the other one.
 FILL_FIELDS = (
@@ -71,8 +84,6 @@ def _moved_relations():
     """Every one-to-many relation into Student except those in NOT_MOVED and the
     history event tables (pghistory), with the fields each relation's unique
     constraints add to the student."""
-    from pghistory.models import Event
-
     for relation in Student._meta.related_objects:
         model = relation.related_model
         if relation.many_to_many or issubclass(model, NOT_MOVED) or issubclass(model, Event):
@@ -88,11 +99,11 @@ def _moved_relations():
         yield model, field, [[f for f in g if f != field] for g in groups]
 
 
-def _children_move(*, keep: Student, other: Student) -> dict[str, int]:
+def _children_move(*, keep: Student, other: Student) -> dict[str, tuple[str, list]]:
     """Move the other record's rows to the kept one, in one UPDATE per table. A row
     the kept record already has (same guardian name, same circumstance, a result for
     the same school year ...) stays with the record merged away, so nothing counts
-    twice."""
+    twice. Returns, per model, the field and the ids of the rows moved."""
     moved: dict[str, int] = {}
     for model, field, unique_groups in _moved_relations():
         rows = model._base_manager.filter(**{field: other})
@@ -138,7 +149,10 @@ def _children_move(*, keep: Student, other: Student) -> dict[str, int]:
                     )
                 )
             )
-        moved[model._meta.model_name] = rows.update(**{field: keep})
+        ids = list(rows.values_list("pk", flat=True))
+        if ids:
+            model._base_manager.filter(pk__in=ids).update(**{field: keep})
+        moved[model._meta.label_lower] = (field, ids)
     return moved
 
 
@@ -149,13 +163,58 @@ class MergeResult:
     moved: dict[str, int]  # model name -> rows moved to the kept record
 
 
+def _dump(student: Student, name: str):
+    """A field's value as JSON (a foreign key as its id, a date as ISO text)."""
+    value = Student._meta.get_field(name).value_from_object(student)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _load(student: Student, name: str, value) -> None:
+    field = Student._meta.get_field(name)
+    setattr(student, field.attname, None if value is None else field.to_python(value))
+
+
+def _pairs_follow(*, pair: DuplicatePair, keep: Student, other: Student) -> tuple[list, list]:
+    """The other record's open pairs, besides this one, are questions about the kept
+    record now: each is re-pointed to it (same pair, same address), or removed when the
+    kept record already has a pair with that student. Returns both lists for the undo.
+    A record has a handful of pairs at most."""
+    moved, removed = [], []
+    others = (
+        DuplicatePair.objects.select_for_update()
+        .filter(state=DuplicatePair.State.PENDING)
+        .filter(Q(student_a=other) | Q(student_b=other))
+        .exclude(pk=pair.pk)
+    )
+    for p in others:
+        partner = p.student_b_id if p.student_a_id == other.pk else p.student_a_id
+        low, high = sorted((keep.pk, partner))
+        if DuplicatePair.objects.filter(student_a_id=low, student_b_id=high).exists():
+            removed.append(
+                {
+                    "id": p.pk,
+                    "student_a": p.student_a_id,
+                    "student_b": p.student_b_id,
+                    "score": p.score,
+                    "reasons": p.reasons,
+                    "detected_at": p.detected_at.isoformat(),
+                }
+            )
+            p.delete()
+        else:
+            moved.append({"id": p.pk, "a": p.student_a_id, "b": p.student_b_id})
+            DuplicatePair.objects.filter(pk=p.pk).update(student_a_id=low, student_b_id=high)
+    return moved, removed
+
+
 @transaction.atomic
 def duplicate_merge(*, user, pair: DuplicatePair, keep: Student) -> MergeResult:
     """Merge the pair into `keep` (one of its two students). Blank fields of the kept
     record take the other's values; guardians, circumstances, academic results,
     status changes and every other row of the other record move to the kept one.
     The other record stays, with its history, marked as merged (it leaves every
-    list). History events name the source "merge" and the user."""
+    list). History events name the source "merge" and the user. What the merge did is
+    kept in the pair for `duplicate_merge_undo`."""
     a, b = _pair_lock(user=user, pair=pair)
     if keep.pk not in (a.pk, b.pk):
         raise ValidationError(_("Hồ sơ được giữ phải là một trong hai học sinh của cặp."))
@@ -175,15 +234,16 @@ def duplicate_merge(*, user, pair: DuplicatePair, keep: Student) -> MergeResult:
         wishes = keep.wishes + [w for w in other.wishes if w not in keep.wishes]
         if wishes != keep.wishes:
             taken["wishes"] = wishes
+        kept_before = {name: _dump(keep, name) for name in taken}
 
         # The record merged away gives up its identifiers before the kept one takes
         # them (they are unique), then points at the kept record.
+        given_up = {name: getattr(other, name) for name in UNIQUE_FIELDS if name in taken}
         other.merged_into = keep
         update = ["merged_into", "updated_at"]
-        for name in UNIQUE_FIELDS:
-            if name in taken:
-                setattr(other, name, None)
-                update.append(name)
+        for name in given_up:
+            setattr(other, name, None)
+            update.append(name)
         other.save(update_fields=update)
 
         for name, value in taken.items():
@@ -192,19 +252,147 @@ def duplicate_merge(*, user, pair: DuplicatePair, keep: Student) -> MergeResult:
         keep.save()
         moved = _children_move(keep=keep, other=other)
 
-    from students.services import need_scores_recompute
+    need_scores_recompute(student_ids=[keep.pk, other.pk])
+    pairs_moved, pairs_removed = _pairs_follow(pair=pair, keep=keep, other=other)
+    now = timezone.now()
+    entry = {
+        "at": now.isoformat(),
+        "by": user.pk,
+        "by_name": user.get_username(),
+        "kept": keep.pk,
+        "merged": other.pk,
+        "kept_fields": {n: [kept_before[n], _dump(keep, n)] for n in taken},
+        "merged_fields": given_up,
+        "moved": [
+            {"model": label, "field": field, "ids": ids}
+            for label, (field, ids) in moved.items()
+            if ids
+        ],
+        "pairs_moved": pairs_moved,
+        "pairs_removed": pairs_removed,
+    }
+    pair = DuplicatePair.objects.get(pk=pair.pk)
+    pair.state = DuplicatePair.State.MERGED
+    pair.kept = keep
+    pair.decided_by = user
+    pair.decided_at = now
+    pair.merges = [*pair.merges, entry]
+    pair.save(update_fields=["state", "kept", "decided_by", "decided_at", "merges"])
+    return MergeResult(
+        kept=keep, merged=other, moved={label.split(".")[1]: len(ids) for label, (_f, ids) in moved.items()}
+    )
+
+
+def user_can_undo_merge(*, user) -> bool:
+    """Provincial staff and administrators undo a merge (a district decides merges, the
+    province corrects them)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(set(user_roles(user)) & {Role.ADMIN, Role.PROVINCIAL_STAFF}) and user.has_perm(
+        "students.change_student"
+    )
+
+
+def merge_entry_open(pair: DuplicatePair) -> dict | None:
+    """The pair's last merge, if it has not been undone."""
+    if pair.state != DuplicatePair.State.MERGED or not pair.merges:
+        return None
+    entry = pair.merges[-1]
+    return None if entry.get("undone_at") else entry
+
+
+@transaction.atomic
+def duplicate_merge_undo(*, user, pair: DuplicatePair) -> DuplicatePair:
+    """Undo the pair's merge: the rows it moved go back to the record merged away, the
+    fields it filled on the kept record are emptied again (unless changed since), the
+    record merged away takes back its identifiers and returns to every list, and the
+    pair waits for a decision again. Nothing is deleted from either history."""
+    if not user_can_undo_merge(user=user):
+        raise PermissionDenied
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    entry = merge_entry_open(pair)
+    if entry is None:
+        raise ValidationError(_("Cặp học sinh này không có lần gộp nào để hoàn tác."))
+    students = {
+        s.pk: s
+        for s in Student.objects.for_user(user, "change", include_merged=True)
+        .select_for_update()
+        .filter(pk__in=[entry["kept"], entry["merged"]])
+    }
+    if len(students) != 2:
+        raise PermissionDenied
+    keep, other = students[entry["kept"]], students[entry["merged"]]
+    if other.merged_into_id != keep.pk:
+        raise ValidationError(
+            _("Hồ sơ bị gộp không còn trỏ tới hồ sơ được giữ; không hoàn tác được.")
+        )
+    if keep.merged_into_id:
+        raise ValidationError(
+            _("Hồ sơ được giữ đã được gộp tiếp vào hồ sơ khác: hãy hoàn tác lần gộp đó trước.")
+        )
+
+    with history_source(
+        source="merge_undo", user=user, pair=pair.pk, merged=other.pk, kept=keep.pk
+    ):
+        for group in entry["moved"]:
+            model = apps.get_model(group["model"])
+            model._base_manager.filter(pk__in=group["ids"], **{group["field"]: keep}).update(
+                **{group["field"]: other}
+            )
+        restored = []
+        for name, (before, after) in entry["kept_fields"].items():
+            if _dump(keep, name) == after:
+                _load(keep, name, before)
+                restored.append(name)
+        if restored:
+            keep.save(update_fields=[*restored, "updated_at"])
+        update = ["merged_into", "updated_at"]
+        for name, value in entry["merged_fields"].items():
+            if not Student.objects.filter(**{name: value}).exclude(pk=other.pk).exists():
+                setattr(other, name, value)
+                update.append(name)
+        other.merged_into = None
+        other.save(update_fields=update)
 
     need_scores_recompute(student_ids=[keep.pk, other.pk])
-    now = timezone.now()
-    DuplicatePair.objects.filter(pk=pair.pk).update(
-        state=DuplicatePair.State.MERGED, kept=keep, decided_by=user, decided_at=now
+    for moved in entry["pairs_moved"]:
+        if not DuplicatePair.objects.filter(
+            student_a_id=moved["a"], student_b_id=moved["b"]
+        ).exists():
+            DuplicatePair.objects.filter(pk=moved["id"], state=DuplicatePair.State.PENDING).update(
+                student_a_id=moved["a"], student_b_id=moved["b"]
+            )
+    DuplicatePair.objects.bulk_create(
+        [
+            DuplicatePair(
+                pk=r["id"],
+                student_a_id=r["student_a"],
+                student_b_id=r["student_b"],
+                score=r["score"],
+                reasons=r["reasons"],
+                detected_at=dt.datetime.fromisoformat(r["detected_at"]),
+                missing_since=None,
+            )
+            for r in entry["pairs_removed"]
+            if not DuplicatePair.objects.filter(
+                Q(pk=r["id"]) | Q(student_a_id=r["student_a"], student_b_id=r["student_b"])
+            ).exists()
+        ]
     )
-    # Other open pairs of the record merged away are moot; the next detection compares
-    # the kept record instead.
-    DuplicatePair.objects.filter(state=DuplicatePair.State.PENDING).filter(
-        models.Q(student_a=other) | models.Q(student_b=other)
-    ).delete()
-    return MergeResult(kept=keep, merged=other, moved=moved)
+    entry |= {
+        "undone_at": timezone.now().isoformat(),
+        "undone_by": user.pk,
+        "undone_by_name": user.get_username(),
+    }
+    pair.merges = [*pair.merges[:-1], entry]
+    pair.state = DuplicatePair.State.PENDING
+    pair.kept = None
+    pair.decided_by = None
+    pair.decided_at = None
+    pair.save(update_fields=["merges", "state", "kept", "decided_by", "decided_at"])
+    return pair
 
 
 @transaction.atomic

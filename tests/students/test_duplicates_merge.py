@@ -7,7 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from students.duplicates.services import duplicate_mark_distinct, duplicate_merge
+from students.duplicates.services import (
+    duplicate_mark_distinct,
+    duplicate_merge,
+    duplicate_merge_undo,
+)
 from students.models import (
     AcademicResult,
     Circumstance,
@@ -17,9 +21,19 @@ from students.models import (
     Student,
 )
 from students.scoring import need_score
-from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory
+from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
+
+
+def pair_between(a, b, **kw):
+    return DuplicatePair.objects.create(
+        student_a_id=min(a.pk, b.pk), student_b_id=max(a.pk, b.pk), **kw
+    )
+
+
+def provincial(world):
+    return user_with_role("provincial_staff", area=world.province, username="tinh_undo")
 
 
 @pytest.fixture
@@ -130,17 +144,103 @@ def test_it_takes_the_merged_record_out_of_lists(twins_on_record, district_staff
     assert other in Student.objects.for_user(district_staff_gl, "view", include_merged=True)
 
 
-def test_it_drops_the_other_open_pairs_of_the_record_merged_away(world, twins_on_record):
+def test_the_other_open_pairs_of_the_record_merged_away_follow_the_kept_record(
+    world, twins_on_record, district_staff_gl
+):
     kept, other, pair = twins_on_record
     third = StudentFactory(school=world.school_gl)
-    open_pair = DuplicatePair.objects.create(
-        student_a_id=min(other.pk, third.pk), student_b_id=max(other.pk, third.pk), score=80
-    )
-    from tests.factories import user_with_role
+    fourth = StudentFactory(school=world.school_gl)
+    open_pair = pair_between(other, third, score=80)
+    # The kept record already has a pair with the fourth student: the other's is the
+    # same question, asked once.
+    same_question = pair_between(other, fourth, score=70)
+    kept_question = pair_between(kept, fourth, score=75)
+    duplicate_merge(user=district_staff_gl, pair=pair, keep=kept)
+    open_pair.refresh_from_db()
+    assert open_pair.state == DuplicatePair.State.PENDING
+    assert {open_pair.student_a_id, open_pair.student_b_id} == {kept.pk, third.pk}
+    assert not DuplicatePair.objects.filter(pk=same_question.pk).exists()
+    assert DuplicatePair.objects.get(pk=kept_question.pk).state == DuplicatePair.State.PENDING
+    # Undone: both come back as they were.
+    duplicate_merge_undo(user=provincial(world), pair=pair)
+    open_pair.refresh_from_db()
+    assert {open_pair.student_a_id, open_pair.student_b_id} == {other.pk, third.pk}
+    back = DuplicatePair.objects.get(pk=same_question.pk)
+    assert back.state == DuplicatePair.State.PENDING and back.score == 70
 
-    staff = user_with_role("district_staff", area=world.gio_linh)
-    duplicate_merge(user=staff, pair=pair, keep=kept)
-    assert not DuplicatePair.objects.filter(pk=open_pair.pk).exists()
+
+def test_an_undo_puts_everything_back_and_keeps_both_histories(
+    world, twins_on_record, district_staff_gl
+):
+    kept, other, pair = twins_on_record
+    before = {
+        s.pk: (s.personal_id, s.moet_code, s.birth_date, s.village, s.wishes)
+        for s in Student.objects.filter(pk__in=[kept.pk, other.pk])
+    }
+    children = {
+        model: sorted(model.objects.values_list("pk", "student_id"))
+        for model in (Guardian, Circumstance, AcademicResult, StatusChange)
+    }
+    duplicate_merge(user=district_staff_gl, pair=pair, keep=kept)
+    staff = provincial(world)
+    duplicate_merge_undo(user=staff, pair=pair)
+    after = {
+        s.pk: (s.personal_id, s.moet_code, s.birth_date, s.village, s.wishes)
+        for s in Student.objects.filter(pk__in=[kept.pk, other.pk])
+    }
+    assert after == before
+    assert {
+        model: sorted(model.objects.values_list("pk", "student_id"))
+        for model in (Guardian, Circumstance, AcademicResult, StatusChange)
+    } == children
+    other.refresh_from_db()
+    assert other.merged_into is None
+    # The need scores are recomputed from each record's own circumstances again.
+    facts = list(Circumstance.objects.filter(student=other))
+    assert other.need_score == need_score(facts, timezone.localdate()) > 0
+    assert other in Student.objects.for_user(staff, "view")
+    pair.refresh_from_db()
+    assert pair.state == DuplicatePair.State.PENDING and pair.kept is None
+    (entry,) = pair.merges
+    assert entry["by_name"] == "hoi_giolinh" and entry["undone_by"] == staff.pk
+    # Nothing is removed from either history; the undo has its own source.
+    for student in (kept, other):
+        sources = [
+            e.pgh_context.metadata["source"]
+            for e in student.events.order_by("pgh_id")
+            if e.pgh_context is not None
+        ]
+        assert sources[-2:] == ["merge", "merge_undo"]
+    # The pair can be decided again.
+    duplicate_merge(user=district_staff_gl, pair=pair, keep=other)
+    pair.refresh_from_db()
+    assert pair.state == DuplicatePair.State.MERGED and len(pair.merges) == 2
+
+
+def test_an_undo_leaves_a_field_changed_since_the_merge(world, twins_on_record, district_staff_gl):
+    kept, other, pair = twins_on_record
+    duplicate_merge(user=district_staff_gl, pair=pair, keep=kept)
+    Student.objects.filter(pk=kept.pk).update(village="Thôn 3")
+    duplicate_merge_undo(user=provincial(world), pair=pair)
+    kept.refresh_from_db()
+    assert kept.village == "Thôn 3"
+    assert kept.personal_id is None  # given back to the other record
+    assert Student.objects.get(pk=other.pk).personal_id == "045312000777"
+
+
+def test_only_provincial_staff_undo_a_merge(world, twins_on_record, district_staff_gl, leader):
+    kept, other, pair = twins_on_record
+    duplicate_merge(user=district_staff_gl, pair=pair, keep=kept)
+    for user in (district_staff_gl, leader):
+        with pytest.raises(PermissionDenied):
+            duplicate_merge_undo(user=user, pair=pair)
+    assert Student.objects.get(pk=other.pk).merged_into_id == kept.pk
+
+
+def test_it_refuses_to_undo_a_pair_that_was_not_merged(world, twins_on_record):
+    kept, other, pair = twins_on_record
+    with pytest.raises(ValidationError):
+        duplicate_merge_undo(user=provincial(world), pair=pair)
 
 
 def test_it_refuses_a_decided_pair(twins_on_record, district_staff_gl):
