@@ -137,6 +137,9 @@ class Submission(models.Model):
     changed_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     missing_count = models.PositiveIntegerField(default=0)
+    # The school's studying students the list left out, as they were when it was
+    # confirmed: the review page shows these, not today's registry.
+    missing_student_ids = models.JSONField(default=list, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
 
