@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from students.history_baseline import BASELINE
 from students.models import (
     AcademicResult,
     Circumstance,
+    DuplicatePair,
     Guardian,
     StatusChange,
     Student,
@@ -42,6 +43,16 @@ def student_record_get(*, user, pk: int) -> Student:
     queryset = (
         # A duplicate merged into another record keeps its own page and history.
         Student.objects.for_user(user, VIEW, include_merged=True)
+        # The merge that took a record merged away (its page links to it).
+        .annotate(
+            merge_pair_id=Subquery(
+                DuplicatePair.objects.filter(
+                    Q(student_a=OuterRef("pk")) | Q(student_b=OuterRef("pk")),
+                    state=DuplicatePair.State.MERGED,
+                    kept=OuterRef("merged_into"),
+                ).values("pk")[:1]
+            )
+        )
         .select_related(
             "school", "school__commune", "ethnicity", "commune", "verified_by", "merged_into"
         )
@@ -120,7 +131,8 @@ class Consent:
 
 
 def consent_state(student: Student, today: dt.date | None = None) -> Consent:
-    """Whether the guardian's and (from age 7) the child's consent are on record."""
+    """Whether the guardian's and (from age 7) the child's consent are on record. A
+    record merged into another is no longer processed: nothing is missing there."""
     today = today or timezone.localdate()
     if student.birth_date:
         born = student.birth_date
@@ -129,6 +141,8 @@ def consent_state(student: Student, today: dt.date | None = None) -> Consent:
         # Only the year is known: the age they reach this year.
         age = today.year - student.birth_year
     needed = age >= CHILD_CONSENT_AGE
+    if student.merged_into_id:
+        return Consent(False, age, False, False)
     return Consent(
         guardian_missing=student.guardian_consent_on is None,
         child_age=age,
@@ -189,8 +203,12 @@ def _source_label(metadata: dict) -> tuple[str, str]:
             url = reverse("collection:submission", args=[number])
             return _("Nhập danh sách số %(n)s") % {"n": number}, url
         return _("Nhập danh sách"), ""
-    if source == "merge":
-        return _("Gộp hồ sơ trùng"), ""
+    if source in ("merge", "merge_undo"):
+        pair = metadata.get("pair")
+        url = reverse("duplicates:detail", args=[pair]) if pair else ""
+        if source == "merge_undo":
+            return _("Hoàn tác gộp hồ sơ trùng"), url
+        return _("Gộp hồ sơ trùng"), url
     if source == "command":
         command = metadata.get("command")
         if command:
@@ -325,7 +343,29 @@ def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[li
     )
     more = len(events) > limit
     events = events[:limit]
+    # A merge (or its undo) moves rows between two records; the events of the rows
+    # that left this record name the other one, so they are read by their context.
     models_by_label = {m._meta.label: m for m in _SUBJECTS}
+    moves = [
+        e.pgh_context_id
+        for e in events
+        if (e.pgh_context or {}).get("source") in ("merge", "merge_undo")
+    ]
+    if moves:
+        seen = {e.pgh_slug for e in events}
+        left = [
+            e
+            for e in Events.objects.filter(
+                pgh_context_id__in=set(moves),
+                pgh_obj_model__in=list(models_by_label),
+            ).exclude(pgh_label=BASELINE)
+            if e.pgh_slug not in seen
+            and any(
+                str(student.pk) in [str(v) for v in (e.pgh_diff or {}).get(key) or []]
+                for key in ("student_id", "merged_into_id")
+            )
+        ]
+        events = sorted(events + left, key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
     User = get_user_model()
     names = _Names()
     for event in events:
@@ -333,6 +373,8 @@ def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[li
         if context.get("user") is not None:
             names.want(User, context["user"])
         model = models_by_label[event.pgh_obj_model]
+        if model is Student and str(event.pgh_obj_id) != str(student.pk):
+            names.want(Student, int(event.pgh_obj_id))
         for key, pair in (event.pgh_diff or {}).items():
             f = _field_for(model, key)
             if f is not None and f.is_relation:
@@ -355,14 +397,37 @@ def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[li
             entry = HistoryEntry(at=event.pgh_created_at, who=who, source=label, source_url=url)
             by_context[key] = entry
             entries.append(entry)
-        entry.items.append(_history_item(event, models_by_label[event.pgh_obj_model], names))
+        entry.items.append(
+            _history_item(event, models_by_label[event.pgh_obj_model], names, student)
+        )
     return entries, more
 
 
-def _history_item(event, model, names: _Names) -> HistoryItem:
+def _history_item(event, model, names: _Names, student: Student) -> HistoryItem:
     data = event.pgh_data or {}
     subject = _row_subject(model, data)
     skipped = _SUBJECTS[model][1]
+    if model is Student and str(event.pgh_obj_id) != str(student.pk):
+        # The other record of a merge, whose link to this one brought its event here:
+        # its own fields are its own history, not this record's.
+        other = _("Hồ sơ %(name)s (số %(pk)s)") % {
+            "name": names.get(Student, int(event.pgh_obj_id)),
+            "pk": event.pgh_obj_id,
+        }
+        merged = (event.pgh_diff or {}).get("merged_into_id")
+        if merged and str(merged[1]) == str(student.pk):
+            return HistoryItem(subject=other, action=_("Gộp vào hồ sơ này"))
+        if merged and str(merged[0]) == str(student.pk):
+            return HistoryItem(subject=other, action=_("Tách khỏi hồ sơ này"))
+        return HistoryItem(subject=other, action=_("Sửa"))
+    moved = (event.pgh_diff or {}).get("student_id")
+    if moved and event.pgh_label != "insert":
+        # A row moved by a merge or its undo.
+        if str(moved[1]) == str(student.pk):
+            action = _("Chuyển từ hồ sơ số %(pk)s về hồ sơ này") % {"pk": moved[0]}
+        else:
+            action = _("Chuyển sang hồ sơ số %(pk)s") % {"pk": moved[1]}
+        return HistoryItem(subject=subject, action=action)
     if event.pgh_label == "insert":
         action = _("Tạo hồ sơ") if model is Student else _("Thêm")
         return HistoryItem(subject=subject, action=action, is_new=True)

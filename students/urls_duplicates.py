@@ -8,5 +8,6 @@ urlpatterns = [
     path("tim/", views.duplicate_detect_start, name="detect"),
     path("<int:pk>/", views.duplicate_detail, name="detail"),
     path("<int:pk>/gop/", views.duplicate_merge, name="merge"),
+    path("<int:pk>/hoan-tac-gop/", views.duplicate_merge_undo, name="merge-undo"),
     path("<int:pk>/khong-trung/", views.duplicate_distinct, name="distinct"),
 ]

@@ -22,6 +22,7 @@ from students.forms import CircumstanceForm, GuardianForm, StudentForm
 from students.models import Circumstance, Guardian
 from students.rollover import current_school_year
 from students.scoring import household_year_is_current
+from students.views_duplicates import duplicate_messages_add
 
 RESULTS_TARGET = "ket-qua"
 
@@ -114,7 +115,10 @@ def student_detail(request, pk: int):
         student.commune, student.school.commune
     )
     history, history_more = selectors_record.student_history(student=student)
-    can_change = selectors.user_can_change_student(user=request.user, student=student)
+    # A record merged into another is kept for its history only.
+    can_change = not student.merged_into_id and selectors.user_can_change_student(
+        user=request.user, student=student
+    )
     context = {
         "student": student,
         "circumstances": circumstances,
@@ -144,6 +148,7 @@ def student_create(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Đã thêm học sinh %(name)s.") % {"name": student})
+            duplicate_messages_add(request, student)
             return redirect("students:detail", pk=student.pk)
     return render(request, "students/student_form.html", {"form": form, "student": None})
 

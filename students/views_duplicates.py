@@ -11,12 +11,47 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyenhoc.jobs import job_create, job_enqueue
 from students.duplicates import selectors, services
-from students.models import DuplicatePair
+from students.duplicates.detect import duplicates_queue
+from students.models import DuplicatePair, Student
+
+
+def duplicate_messages_add(request, student: Student) -> int:
+    """After a student is added through a form: queue at once the possible duplicates
+    of the new record (same name without diacritics and same birth date; see
+    detect.duplicates_queue) and warn the user about each. Returns how many."""
+    pairs = duplicates_queue(student_ids=[student.pk])
+    visible = set(
+        DuplicatePair.objects.for_user(request.user)
+        .filter(pk__in=[p.pk for p in pairs])
+        .values_list("pk", flat=True)
+    )
+    for pair in pairs[:3]:
+        other = pair.student_b if pair.student_a_id == student.pk else pair.student_a
+        text = _(
+            "Có thể trùng với học sinh %(n)s (sinh %(b)s) ở %(s)s. Hai hồ sơ đã được đưa vào"
+            " danh sách học sinh có thể trùng để cán bộ xem xét; nếu là cùng một em, hãy gộp"
+            " hoặc đề nghị hội huyện gộp hai hồ sơ."
+        ) % {"n": other.full_name, "b": other.birth_display, "s": other.school.name}
+        if pair.pk in visible:
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    text,
+                    reverse("duplicates:detail", args=[pair.pk]),
+                    _("So sánh hai hồ sơ"),
+                ),
+            )
+        else:
+            messages.warning(request, text)
+    return len(pairs)
 
 
 def _filters(request, user):
@@ -34,12 +69,20 @@ def _filters(request, user):
 @login_required
 def duplicate_list(request):
     districts, district, reason = _filters(request, request.user)
-    pairs = selectors.duplicate_pairs_pending(user=request.user, district=district, reason=reason)
+    state = request.GET.get("state", "")
+    if state not in (DuplicatePair.State.MERGED, DuplicatePair.State.NOT_DUPLICATE):
+        state = DuplicatePair.State.PENDING
+    pairs = selectors.duplicate_pairs_pending(
+        user=request.user, district=district, reason=reason, state=state
+    )
     page = Paginator(pairs, settings.STUDENT_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(DuplicatePair.Reason.choices)
     for pair in page.object_list:
         pair.students = (pair.student_a, pair.student_b)
         pair.reason_labels = [labels.get(r, r) for r in pair.reasons]
+        pair.changed = selectors.duplicate_pair_changed(
+            pair=pair, a=pair.student_a, b=pair.student_b
+        )
     context = {
         "page": page,
         "pairs": page.object_list,
@@ -47,6 +90,8 @@ def duplicate_list(request):
         "district": district,
         "reason": reason,
         "reasons": DuplicatePair.Reason.choices,
+        "state": state,
+        "states": DuplicatePair.State.choices,
         "can_detect": selectors.user_can_detect_duplicates(user=request.user),
         "last_job": selectors.duplicate_detect_last_job(user=request.user),
     }
@@ -82,19 +127,33 @@ def duplicate_detail(request, pk: int):
         "rows": rows,
         "reason_list": [dict(DuplicatePair.Reason.choices).get(r, r) for r in pair.reasons],
         "can_decide": selectors.duplicate_pair_can_decide(user=request.user, pair=pair),
+        "can_undo": services.merge_entry_open(pair) is not None
+        and services.user_can_undo_merge(user=request.user)
+        and selectors.duplicate_pair_can_change(user=request.user, pair=pair),
+        "merges": selectors.duplicate_merge_log(pair=pair),
+        "changed": selectors.duplicate_pair_changed(pair=pair, a=a, b=b),
     }
     return render(request, "students/duplicates/detail.html", context)
 
 
 @login_required
-@require_POST
 def duplicate_merge(request, pk: int):
+    """GET (or a POST from the comparison page): what the merge will do, to confirm.
+    POST with "confirmed": merge."""
     pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
-    keep_id = request.POST.get("keep", "")
+    if pair.state != DuplicatePair.State.PENDING:
+        messages.error(request, _("Cặp học sinh này đã được xử lý trước đó."))
+        return redirect("duplicates:detail", pk=pair.pk)
+    if not selectors.duplicate_pair_can_decide(user=request.user, pair=pair):
+        raise PermissionDenied
+    keep_id = request.POST.get("keep", "") or request.GET.get("keep", "")
     if keep_id not in (str(pair.student_a_id), str(pair.student_b_id)):
         messages.error(request, _("Hãy chọn hồ sơ được giữ lại (A hoặc B)."))
         return redirect("duplicates:detail", pk=pair.pk)
     keep = pair.student_a if keep_id == str(pair.student_a_id) else pair.student_b
+    if request.method != "POST" or request.POST.get("confirmed") != "1":
+        preview = selectors.duplicate_merge_preview(pair=pair, keep=keep)
+        return render(request, "students/duplicates/merge_confirm.html", {"pair": pair, **preview})
     try:
         result = services.duplicate_merge(user=request.user, pair=pair, keep=keep)
     except ValidationError as error:
@@ -107,6 +166,26 @@ def duplicate_merge(request, pk: int):
         % {"merged": result.merged.full_name, "kept": result.kept.full_name, "moved": moved},
     )
     return redirect("students:detail", pk=result.kept.pk)
+
+
+@login_required
+@require_POST
+def duplicate_merge_undo(request, pk: int):
+    """Provincial staff undo a merge; the pair waits for a decision again."""
+    pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
+    try:
+        services.duplicate_merge_undo(user=request.user, pair=pair)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("duplicates:detail", pk=pair.pk)
+    messages.success(
+        request,
+        _(
+            "Đã hoàn tác lần gộp: hai hồ sơ lại tách riêng như trước, lịch sử của cả hai vẫn"
+            " được giữ. Cặp này trở lại danh sách chờ xem xét."
+        ),
+    )
+    return redirect("duplicates:detail", pk=pair.pk)
 
 
 @login_required

@@ -5,25 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from khuyenhoc.access import CHANGE, VIEW
 from khuyenhoc.models import Area, Job
 from khuyenhoc.roles import Role, user_roles
+from khuyenhoc.templatetags.people import person_name
+from students.duplicates.services import FILL_FIELDS, value_blank
 from students.models import Circumstance, DuplicatePair, Guardian, Student
 
 DETECT_JOB_KIND = "duplicates_detect"
 
 
 def duplicate_pairs_pending(
-    *, user, district: Area | None = None, reason: str = ""
+    *, user, district: Area | None = None, reason: str = "", state: str = "pending"
 ) -> QuerySet[DuplicatePair]:
-    """Pending pairs whose two students the user may both see, best first. A district
-    keeps the pairs with at least one student in a school of that district."""
-    pairs = DuplicatePair.objects.for_user(user, VIEW).filter(state=DuplicatePair.State.PENDING)
+    """Pending pairs (or, with `state`, decided ones, latest first) whose two students
+    the user may both see, best first. A district keeps the pairs with at least one
+    student in a school of that district."""
+    pairs = DuplicatePair.objects.for_user(user, VIEW).filter(state=state)
     if district is not None:
         pairs = pairs.filter(
             Q(student_a__school__commune__path__startswith=district.path)
@@ -31,9 +36,20 @@ def duplicate_pairs_pending(
         )
     if reason:
         pairs = pairs.filter(reasons__contains=[reason])
+    order = ("-score", "pk") if state == DuplicatePair.State.PENDING else ("-decided_at", "-pk")
     return pairs.select_related(
-        "student_a__school", "student_b__school", "student_a__commune", "student_b__commune"
-    ).order_by("-score", "pk")
+        "student_a__school",
+        "student_b__school",
+        "student_a__commune",
+        "student_b__commune",
+        "decided_by",
+    ).order_by(*order)
+
+
+def duplicate_pair_changed(*, pair: DuplicatePair, a: Student, b: Student) -> bool:
+    """Whether one of the two records was changed after the pair was found (the
+    reviewer compares what is there now, not what the detection saw)."""
+    return any(s.updated_at > pair.detected_at for s in (a, b))
 
 
 def duplicate_districts(*, user) -> QuerySet[Area]:
@@ -50,6 +66,61 @@ def duplicate_pair_can_decide(*, user, pair: DuplicatePair) -> bool:
         pair.state == DuplicatePair.State.PENDING
         and DuplicatePair.objects.for_user(user, CHANGE).filter(pk=pair.pk).exists()
     )
+
+
+def duplicate_pair_can_change(*, user, pair: DuplicatePair) -> bool:
+    """Both records inside the user's "change" scope (whatever the pair's state)."""
+    return DuplicatePair.objects.for_user(user, CHANGE).filter(pk=pair.pk).exists()
+
+
+@dataclass
+class MergeLogEntry:
+    at: object
+    by: str
+    kept: int
+    merged: int
+    undone_at: object
+    undone_by: str
+
+
+def duplicate_merge_log(*, pair: DuplicatePair) -> list[MergeLogEntry]:
+    """Every merge of the pair, and its undo, oldest first, with people's names."""
+    ids = {e.get(k) for e in pair.merges for k in ("by", "undone_by")} - {None}
+    people = {u.pk: person_name(u) for u in get_user_model().objects.filter(pk__in=ids)}
+    return [
+        MergeLogEntry(
+            at=parse_datetime(e["at"]),
+            by=people.get(e.get("by")) or e.get("by_name", ""),
+            kept=e["kept"],
+            merged=e["merged"],
+            undone_at=parse_datetime(e["undone_at"]) if e.get("undone_at") else None,
+            undone_by=people.get(e.get("undone_by")) or e.get("undone_by_name", ""),
+        )
+        for e in pair.merges
+    ]
+
+
+def duplicate_merge_preview(*, pair: DuplicatePair, keep: Student) -> dict:
+    """What merging the pair into `keep` would do, for the confirmation page: the
+    fields the kept record takes from the other, and the other's rows that move."""
+    a, b = _students_for_compare(pair)
+    kept, other = (a, b) if keep.pk == a.pk else (b, a)
+    labels = {f.name: f.verbose_name for f in Student._meta.concrete_fields}
+    fields = [
+        (str(labels[name]).capitalize(), _text(getattr(other, name)))
+        for name in FILL_FIELDS
+        if value_blank(getattr(kept, name)) and not value_blank(getattr(other, name))
+    ]
+    if kept.birth_date is None and other.birth_date is not None:
+        fields.append((_("Ngày sinh"), other.birth_date.strftime("%d/%m/%Y")))
+    rows = [
+        (_("Phụ huynh/người giám hộ"), len(other.guardians.all())),
+        (_("Hoàn cảnh"), len(other.circumstances.all())),
+        (_("Kết quả học tập"), len(other.academic_results.all())),
+        (_("Lần đổi tình trạng"), len(other.status_changes.all())),
+        (_("Hỗ trợ đã nhận"), other.supports.count()),
+    ]
+    return {"kept": kept, "other": other, "fields": fields, "rows": [r for r in rows if r[1]]}
 
 
 def user_can_detect_duplicates(*, user) -> bool:

@@ -76,7 +76,7 @@ def _pair_lock(*, user, pair: DuplicatePair) -> tuple[Student, Student]:
     return students[pair.student_a_id], students[pair.student_b_id]
 
 
-def _blank(value) -> bool:
+def value_blank(value) -> bool:
     return value is None or value == "" or value == []
 
 
@@ -226,7 +226,7 @@ def duplicate_merge(*, user, pair: DuplicatePair, keep: Student) -> MergeResult:
         taken = {
             name: getattr(other, name)
             for name in FILL_FIELDS
-            if _blank(getattr(keep, name)) and not _blank(getattr(other, name))
+            if value_blank(getattr(keep, name)) and not value_blank(getattr(other, name))
         }
         if keep.birth_date is None and other.birth_date is not None:
             taken["birth_date"] = other.birth_date
@@ -279,7 +279,9 @@ def duplicate_merge(*, user, pair: DuplicatePair, keep: Student) -> MergeResult:
     pair.merges = [*pair.merges, entry]
     pair.save(update_fields=["state", "kept", "decided_by", "decided_at", "merges"])
     return MergeResult(
-        kept=keep, merged=other, moved={label.split(".")[1]: len(ids) for label, (_f, ids) in moved.items()}
+        kept=keep,
+        merged=other,
+        moved={label.split(".")[1]: len(ids) for label, (_f, ids) in moved.items()},
     )
 
 

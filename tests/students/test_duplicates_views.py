@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from students.models import DuplicatePair, Student
-from tests.factories import StudentFactory
+from tests.factories import GuardianFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,10 @@ def pair_of(a, b, **kw):
     return DuplicatePair.objects.create(
         student_a_id=min(a.pk, b.pk), student_b_id=max(a.pk, b.pk), **kw
     )
+
+
+def other_of(pair, student):
+    return pair.student_b_id if pair.student_a_id == student.pk else pair.student_a_id
 
 
 @pytest.fixture
@@ -118,18 +122,22 @@ def test_it_lets_a_leader_look_but_not_merge(client, world, pairs, leader):
 def test_it_merges_from_the_page(client, world, pairs, district_staff_dh):
     inside, across = pairs
     client.force_login(district_staff_dh)
-    response = client.post(
-        reverse("duplicates:merge", args=[inside.pk]), {"keep": world.student_dh.pk}
-    )
+    url = reverse("duplicates:merge", args=[inside.pk])
+    # The comparison page's choice asks for confirmation first, saying what will move.
+    GuardianFactory(student_id=other_of(inside, world.student_dh), full_name="Lê Thị Hoa")
+    confirm = client.get(url, {"keep": world.student_dh.pk})
+    assert confirm.status_code == 200
+    body = confirm.content.decode()
+    assert "Xác nhận gộp" in body and "Phụ huynh/người giám hộ: 1" in body
+    assert client.post(url, {"keep": world.student_dh.pk}).status_code == 200
+    inside.refresh_from_db()
+    assert inside.state == DuplicatePair.State.PENDING
+    response = client.post(url, {"keep": world.student_dh.pk, "confirmed": "1"})
     assert response.status_code == 302
     assert response.url == reverse("students:detail", args=[world.student_dh.pk])
     inside.refresh_from_db()
     assert inside.state == DuplicatePair.State.MERGED
-    other = Student.objects.get(
-        pk=inside.student_b_id
-        if inside.student_a_id == world.student_dh.pk
-        else inside.student_a_id
-    )
+    other = Student.objects.get(pk=other_of(inside, world.student_dh))
     assert other.merged_into_id == world.student_dh.pk
     # The pair across districts with the kept record is still open.
     assert DuplicatePair.objects.filter(pk=across.pk, state="pending").exists()
