@@ -10,7 +10,9 @@ def job_detail(request, pk: int):
     """The job's progress bar; HTMX polls it until the job ends, then follows the
     job's result link. Only the job's owner may see it."""
     job = get_for_user_or_404(Job, request.user, pk=pk)
-    done_url = job.result.get("url") if job.state == Job.State.DONE else None
+    # A failed job's result names the page that explains the failure (jobs.job_run's
+    # on_fail), if it has one.
+    done_url = job.result.get("url") if job.state in (Job.State.DONE, Job.State.FAILED) else None
     if done_url and not request.htmx:
         # Finished before the page opened (always so when jobs run in-process).
         return redirect(done_url)

@@ -54,34 +54,58 @@ def job_finish(*, job_id: int, result: dict, message: str = "") -> None:
     )
 
 
-def job_fail(*, job_id: int, error: str) -> None:
-    Job.objects.filter(pk=job_id).update(
-        state=Job.State.FAILED, error=error, finished_at=timezone.now()
-    )
+def job_fail(*, job_id: int, error: str, result: dict | None = None) -> None:
+    fields: dict = {"state": Job.State.FAILED, "error": error, "finished_at": timezone.now()}
+    if result is not None:
+        fields["result"] = result
+    Job.objects.filter(pk=job_id).update(**fields)
 
 
-def job_run(*, job_id: int, work: Callable[[Job], dict]) -> dict | None:
+UNEXPECTED = (
+    "Có lỗi ngoài dự kiến khi xử lý. Lỗi đã được ghi lại cho quản trị viên; hãy thử lại sau."
+)
+
+
+def job_run(
+    *,
+    job_id: int,
+    work: Callable[[Job], dict],
+    on_fail: Callable[[str, bool], dict | None] | None = None,
+) -> dict | None:
     """Run `work(job)` for a job: start, finish with its result, or record the failure
-    in words the user can read. Expected failures raise JobError with that message."""
+    in words the user can read. Expected failures raise JobError with that message.
+
+    `on_fail(message, unexpected)` runs after any failure, so that the object the job
+    worked on does not stay "in progress": it gets the user's message and whether the
+    failure was a surprise (a bug, a lost connection) rather than a JobError. What it
+    returns (e.g. {"url": ...}, the page that explains the failure) becomes the job's
+    result. A failure of the callback itself is logged and does not hide the job's."""
     job = job_start(job_id=job_id)
     if job is None:
         return None
     try:
         result = work(job)
     except JobError as exc:
-        job_fail(job_id=job_id, error=str(exc))
+        _job_failed(job=job, error=str(exc), unexpected=False, on_fail=on_fail)
         return None
     except Exception:
         # Logged for the administrators; the user reads a plain message, and the
         # worker (or the request, when the job runs in-process) carries on.
         logger.exception("job %s (%s) failed", job_id, job.kind)
-        job_fail(
-            job_id=job_id,
-            error="Có lỗi ngoài dự kiến khi xử lý. Lỗi đã được ghi lại cho quản trị viên; hãy thử lại sau.",
-        )
+        _job_failed(job=job, error=UNEXPECTED, unexpected=True, on_fail=on_fail)
         return None
     job_finish(job_id=job_id, result=result, message=result.get("message", ""))
     return result
+
+
+def _job_failed(*, job: Job, error: str, unexpected: bool, on_fail) -> None:
+    result = None
+    if on_fail is not None:
+        try:
+            result = on_fail(error, unexpected)
+        except Exception:
+            logger.exception("job %s (%s): its failure callback failed", job.pk, job.kind)
+    job_fail(job_id=job.pk, error=error, result=result)
 
 
 class JobError(Exception):

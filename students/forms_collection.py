@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area
-from students.collection.selectors import PROGRESS_STATES, areas_for_round_create
+from students.collection.selectors import FILTER_STATES, areas_for_round_create
 from students.forms import DATE_INPUT_FORMATS, DateInput
 
 UPLOAD_ACCEPT = ".xlsx,.xls,.ods,.csv"
@@ -84,12 +84,22 @@ class ProgressFilterForm(forms.Form):
         label=_("Huyện"), required=False, coerce=int, empty_value=None
     )
     state = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    q = forms.CharField(
+        label=_("Tên trường"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Gõ một phần tên")}),
+    )
     o = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("Tất cả"))] + [(d.pk, d.name) for d in districts]
-        self.fields["state"].choices = [("", _("Tất cả"))] + list(PROGRESS_STATES)
+        self.fields["state"].choices = [("", _("Tất cả"))] + list(FILTER_STATES)
+
+
+class RoundExtendForm(forms.Form):
+    deadline = _date(_("Hạn nộp mới"))
 
 
 class ReviewForm(forms.Form):

@@ -11,23 +11,40 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from khuyenhoc.audit import Action, personal_data_access_log, students_what
+from khuyenhoc.views import home_kind
 from students.collection import selectors
 from students.collection.files import FileRejected
+from students.collection.round_export import not_submitted_write
 from students.collection.services import (
+    collection_round_close,
     collection_round_create,
+    collection_round_extend,
     submission_confirm_start,
     submission_create,
     submission_process_start,
     submission_review,
+    submissions_approve,
 )
-from students.forms_collection import ProgressFilterForm, ReviewForm, RoundForm, UploadForm
+from students.forms_collection import (
+    ProgressFilterForm,
+    ReviewForm,
+    RoundExtendForm,
+    RoundForm,
+    UploadForm,
+)
 from students.models import Submission
+from students.selectors import schools_for_student_change
+
+PER_PAGE = 50
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,31 +75,177 @@ def round_create(request):
     return render(request, "collection/round_form.html", {"form": form})
 
 
-@login_required
-def round_progress(request, pk: int):
-    collection_round = selectors.round_get(user=request.user, pk=pk)
+def _progress_filters(request, user, collection_round) -> tuple[ProgressFilterForm, dict]:
     # The filter's choices need the districts, which the progress itself finds.
-    everything = selectors.round_progress(user=request.user, collection_round=collection_round)
+    everything = selectors.round_progress(user=user, collection_round=collection_round)
     form = ProgressFilterForm(request.GET or None, districts=everything["districts"])
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("o") or ""
     if sort.lstrip("-") not in selectors.PROGRESS_SORTS:
         sort = ""
-    progress = selectors.round_progress(
-        user=request.user,
-        collection_round=collection_round,
-        district=filters.get("district"),
-        state=filters.get("state") or "",
-        sort=sort,
-    )
+    return form, {
+        "district": filters.get("district"),
+        "state": filters.get("state") or "",
+        "q": filters.get("q") or "",
+        "sort": sort,
+    }
+
+
+@login_required
+def round_progress(request, pk: int):
+    user = request.user
+    collection_round = selectors.round_get(user=user, pk=pk)
+    if home_kind(user) == "school":
+        # A school has its own page in the round: what to do, not a table of schools.
+        schools = list(selectors.round_schools(user=user, collection_round=collection_round)[:2])
+        if len(schools) == 1:
+            return redirect("collection:school", pk=collection_round.pk, school_pk=schools[0].pk)
+    form, filters = _progress_filters(request, user, collection_round)
+    progress = selectors.round_progress(user=user, collection_round=collection_round, **filters)
+    page = Paginator(progress["items"], PER_PAGE).get_page(request.GET.get("page"))
+    reviewable = set()
+    if user.has_perm("students.review_submission"):
+        changeable = set(schools_for_student_change(user=user).values_list("pk", flat=True))
+        reviewable = {
+            i.submission_id
+            for i in page.object_list
+            if i.state == Submission.State.SUBMITTED and i.school.pk in changeable
+        }
+    can_manage = selectors.user_can_manage_round(user=user, collection_round=collection_round)
     context = {
         "round": collection_round,
         "form": form,
-        "sort": sort,
-        "sort_links": _sort_links(sort),
+        "sort": filters["sort"],
+        "sort_links": _sort_links(filters["sort"]),
+        "page": page,
+        "reviewable": reviewable,
+        "can_manage": can_manage,
+        "extend_form": RoundExtendForm(initial={"deadline": collection_round.deadline})
+        if can_manage
+        else None,
+        "not_submitted_state": selectors.NOT_SUBMITTED,
         **progress,
     }
     return render(request, "collection/round_progress.html", context)
+
+
+@login_required
+def round_not_submitted_export(request, pk: int):
+    """The schools of the round (as filtered) that have not sent their list, with
+    their phone, to call them."""
+    user = request.user
+    collection_round = selectors.round_get(user=user, pk=pk)
+    _form, filters = _progress_filters(request, user, collection_round)
+    if filters["state"] in ("", selectors.NOT_SUBMITTED):
+        filters["state"] = selectors.NOT_SUBMITTED
+    elif filters["state"] in selectors.DONE_STATES:
+        filters["state"] = "-"  # nothing: those schools have sent their list
+    items = selectors.round_progress(user=user, collection_round=collection_round, **filters)[
+        "items"
+    ]
+    name = f"truong-chua-gui-{collection_round.school_year}-{collection_round.pk}.xlsx"
+    response, _count = _file_response(
+        lambda path: not_submitted_write(collection_round=collection_round, items=items, path=path),
+        name,
+    )
+    return response
+
+
+def _round_back(request, collection_round):
+    """Back to the round's page with the filters the form was sent from."""
+    url = reverse("collection:round", args=[collection_round.pk])
+    query = QueryDict(request.POST.get("back", "")).urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@login_required
+@require_POST
+def round_close(request, pk: int):
+    collection_round = selectors.round_get(user=request.user, pk=pk)
+    collection_round = collection_round_close(user=request.user, collection_round=collection_round)
+    messages.success(
+        request,
+        _("Đã đóng đợt %(name)s: các trường không tải lên hay xác nhận danh sách được nữa.")
+        % {"name": collection_round.name},
+    )
+    return _round_back(request, collection_round)
+
+
+@login_required
+@require_POST
+def round_extend(request, pk: int):
+    collection_round = selectors.round_get(user=request.user, pk=pk)
+    if not selectors.user_can_manage_round(user=request.user, collection_round=collection_round):
+        raise Http404
+    form = RoundExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            collection_round = collection_round_extend(
+                user=request.user,
+                collection_round=collection_round,
+                deadline=form.cleaned_data["deadline"],
+            )
+        except ValidationError as error:
+            for errors in error.message_dict.values():
+                for e in errors:
+                    messages.error(request, e)
+        else:
+            messages.success(
+                request,
+                _("Đã gia hạn đợt %(name)s đến %(date)s; các trường nộp được đến hết ngày đó.")
+                % {
+                    "name": collection_round.name,
+                    "date": collection_round.deadline.strftime("%d/%m/%Y"),
+                },
+            )
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return _round_back(request, collection_round)
+
+
+@login_required
+@require_POST
+def round_approve(request, pk: int):
+    """District staff approve the checked lists of the round in one go; each is
+    checked on its own (scope, state)."""
+    collection_round = selectors.round_get(user=request.user, pk=pk)
+    if not request.user.has_perm("students.review_submission"):
+        raise Http404
+    pks = [int(v) for v in request.POST.getlist("submission") if v.isdigit()][:1000]
+    if not pks:
+        messages.error(request, _("Hãy đánh dấu ít nhất một danh sách để duyệt."))
+        return _round_back(request, collection_round)
+    found = selectors.submissions_reviewable(
+        user=request.user, collection_round=collection_round, pks=pks
+    )
+    approved, refused = submissions_approve(user=request.user, submissions=found)
+    if approved:
+        messages.success(
+            request,
+            ngettext(
+                "Đã duyệt %(count)d danh sách: %(schools)s.",
+                "Đã duyệt %(count)d danh sách: %(schools)s.",
+                len(approved),
+            )
+            % {"count": len(approved), "schools": ", ".join(s.school.name for s in approved)},
+        )
+    for submission, reason in refused:
+        messages.error(request, f"{submission.school.name}: {reason}")
+    if missing := len(set(pks)) - len(found):
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d danh sách không duyệt được: danh sách không còn chờ duyệt hoặc "
+                "không thuộc phạm vi của bạn.",
+                "%(count)d danh sách không duyệt được: danh sách không còn chờ duyệt hoặc "
+                "không thuộc phạm vi của bạn.",
+                missing,
+            )
+            % {"count": missing},
+        )
+    return _round_back(request, collection_round)
 
 
 def _sort_links(sort: str) -> dict[str, dict]:
@@ -101,14 +264,23 @@ def _sort_links(sort: str) -> dict[str, dict]:
 
 
 def _school_page(request, collection_round, school, form=None, status=200):
+    submissions = list(
+        selectors.school_submissions(
+            user=request.user, collection_round=collection_round, school=school
+        )
+    )
+    can_upload = selectors.user_can_upload(user=request.user, school=school)
+    round_open = collection_round.closed_at is None
     context = {
         "round": collection_round,
         "school": school,
         "district": school.commune.district(),
-        "submissions": selectors.school_submissions(
-            user=request.user, collection_round=collection_round, school=school
-        ),
-        "can_upload": selectors.user_can_upload(user=request.user, school=school),
+        "submissions": submissions,
+        "pending": selectors.submission_pending(submissions=submissions)
+        if can_upload and round_open
+        else None,
+        "can_upload": can_upload,
+        "round_open": round_open,
         "form": form or UploadForm(),
     }
     return render(request, "collection/school.html", context, status=status)
@@ -178,18 +350,22 @@ def submission_upload(request, pk: int, school_pk: int):
 
 def _review_page(request, submission: Submission, review_form=None, status=200):
     user = request.user
+    round_open = submission.round is None or submission.round.closed_at is None
     can_change = selectors.user_can_upload(user=user, school=submission.school)
     superseded = selectors.submission_superseded(submission=submission)
     context = {
+        "round_open": round_open,
+        "can_change": can_change,
         "superseded": superseded,
         "submission": submission,
         "round": submission.round,
         "data": selectors.submission_review_data(user=user, submission=submission),
         "can_confirm": can_change
+        and round_open
         and not superseded
         and submission.state in (Submission.State.READY, Submission.State.HAS_ERRORS)
         and submission.rows_valid > 0,
-        "can_reupload": can_change and submission.round_id is not None,
+        "can_reupload": can_change and submission.round_id is not None and round_open,
         "can_review": submission.state == Submission.State.SUBMITTED
         and selectors.user_can_review(user=user, submission=submission),
         "review_form": review_form or ReviewForm(),
@@ -227,32 +403,37 @@ def submission_confirm(request, pk: int):
 @login_required
 @require_POST
 def submission_decide(request, pk: int):
+    """Approve or send back. A decision redirects to the list's page (a refresh never
+    sends it twice); a form with errors (no comment) is shown again with them."""
     submission = selectors.submission_get(user=request.user, pk=pk)
     if not selectors.user_can_review(user=request.user, submission=submission):
         raise Http404
+    url = reverse("collection:submission", args=[submission.pk])
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            submission_review(
-                submission=submission,
-                user=request.user,
-                approve=approve,
-                comment=form.cleaned_data["comment"],
-            )
-        except FileRejected as error:
-            # The list is no longer waiting for a decision (someone else decided).
-            messages.error(request, str(error))
-            return redirect("collection:submission", pk=submission.pk)
-        else:
-            done = (
-                _("Đã duyệt danh sách của %(school)s.")
-                if approve
-                else _("Đã trả lại danh sách cho %(school)s.")
-            )
-            messages.success(request, done % {"school": submission.school.name})
-            return redirect("collection:submission", pk=submission.pk)
-    return _review_page(request, submission, review_form=form, status=400)
+    if not form.is_valid():
+        return _review_page(request, submission, review_form=form, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        submission_review(
+            submission=submission,
+            user=request.user,
+            approve=approve,
+            comment=form.cleaned_data["comment"],
+        )
+    except FileRejected as error:
+        # The list is no longer waiting for a decision (someone else decided).
+        messages.error(request, str(error))
+        return redirect(url)
+    if approve:
+        done = _("Đã duyệt danh sách của %(school)s.")
+    else:
+        done = _(
+            "Đã trả lại danh sách cho %(school)s. Các dòng hợp lệ của danh sách đã được ghi "
+            "vào hồ sơ khi trường xác nhận và vẫn giữ nguyên; trường sửa theo ý kiến của hội "
+            "huyện rồi tải lên lại."
+        )
+    messages.success(request, done % {"school": submission.school.name})
+    return redirect(url)
 
 
 @login_required

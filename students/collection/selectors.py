@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyenhoc.access import CHANGE, VIEW, scope_for
 from khuyenhoc.models import Area, School
+from khuyenhoc.text import search_key
 from students.models import (
     Circumstance,
     CollectionRound,
@@ -50,6 +51,12 @@ SUMMARY_LABELS = [
 ]
 DONE_STATES = (Submission.State.SUBMITTED, Submission.State.APPROVED)
 PROGRESS_SORTS = ("truong", "trang-thai", "ngay")
+# A filter value for every school that has not sent its list (any state but those).
+NOT_SUBMITTED = "not_submitted"
+FILTER_STATES: list[tuple[str, str]] = [
+    (NOT_SUBMITTED, gettext_lazy("Chưa gửi danh sách (mọi trạng thái)")),
+    *PROGRESS_STATES,
+]
 
 
 def rounds_for_user(*, user) -> QuerySet[CollectionRound]:
@@ -96,6 +103,36 @@ def user_can_upload(*, user, school: School) -> bool:
 def user_can_review(*, user, submission: Submission) -> bool:
     return user.has_perm("students.review_submission") and user_can_upload(
         user=user, school=submission.school
+    )
+
+
+def user_can_manage_round(*, user, collection_round: CollectionRound) -> bool:
+    """Closing or extending a round: whoever may change rounds (provincial staff) in
+    an area holding the round's own area."""
+    if not user.has_perm("students.change_collectionround"):
+        return False
+    scope = scope_for(user, CHANGE, CollectionRound)
+    if scope.everything:
+        return True
+    return any(collection_round.area.path.startswith(path) for path in scope.area_paths)
+
+
+def submissions_reviewable(*, user, collection_round: CollectionRound, pks: list[int]):
+    """The submitted lists of the round, among `pks`, that the user may approve: each
+    one through the user's change scope (an id outside it is simply not found)."""
+    if not user.has_perm("students.review_submission"):
+        return []
+    schools = schools_for_student_change(user=user)
+    return list(
+        Submission.objects.for_user(user, VIEW)
+        .filter(
+            pk__in=pks,
+            round=collection_round,
+            state=Submission.State.SUBMITTED,
+            school__in=schools,
+        )
+        .select_related("school")
+        .order_by("school__name")
     )
 
 
@@ -146,10 +183,12 @@ def round_progress(
     collection_round: CollectionRound,
     district: int | None = None,
     state: str = "",
+    q: str = "",
     sort: str = "",
 ) -> dict:
     """Each school of the round's area in the user's view, with the state of its
-    latest submission in the round; summaries by district. Four queries in all."""
+    latest submission in the round, filtered (district, state, name); the summary and
+    the table by district count the schools the filter keeps. Four queries in all."""
     today = timezone.localdate()
     deadline = collection_round.deadline
     districts = _districts_of(collection_round.area)
@@ -197,11 +236,23 @@ def round_progress(
         else:
             item.late = today > deadline
         items.append(item)
+    # The district filter offers every district with a school, whatever else is chosen.
+    with_schools = {i.district.pk for i in items if i.district}
+
+    shown = items
+    if district:
+        shown = [i for i in shown if i.district and i.district.pk == district]
+    if state == NOT_SUBMITTED:
+        shown = [i for i in shown if i.state not in DONE_STATES]
+    elif state:
+        shown = [i for i in shown if i.state == state]
+    if key := search_key(q):
+        shown = [i for i in shown if key in i.school.search_key]
 
     summaries: dict[int | None, DistrictSummary] = {}
-    for item in items:
-        key = item.district.pk if item.district else None
-        summary = summaries.setdefault(key, DistrictSummary(district=item.district))
+    for item in shown:
+        summary_key = item.district.pk if item.district else None
+        summary = summaries.setdefault(summary_key, DistrictSummary(district=item.district))
         summary.counts[item.state] += 1
         summary.late += item.late
     total = DistrictSummary(district=None)
@@ -209,11 +260,6 @@ def round_progress(
         total.counts.update(summary.counts)
         total.late += summary.late
 
-    shown = items
-    if district:
-        shown = [i for i in shown if i.district and i.district.pk == district]
-    if state:
-        shown = [i for i in shown if i.state == state]
     order = [s for s, _label in PROGRESS_STATES]
     descending = sort.startswith("-")
     key = sort.lstrip("-")
@@ -232,16 +278,26 @@ def round_progress(
         "summaries": [summaries[d.pk] for d in districts if d.pk in summaries]
         + ([summaries[None]] if None in summaries else []),
         "total": total,
-        "districts": [d for d in districts if d.pk in summaries],
+        "not_submitted": total.total - total.done,
+        "districts": [d for d in districts if d.pk in with_schools],
         "states": PROGRESS_STATES,
         "summary_labels": SUMMARY_LABELS,
         "is_past_deadline": today > deadline,
     }
 
 
+def _superseding_q() -> Q:
+    """Submissions that replace an earlier list of the same school in the round: one
+    being read, or one that was read and has rows to write (or wrote them). A file that
+    could not be read, or whose rows all have errors, leaves the earlier list pending."""
+    return Q(state=Submission.State.PROCESSING) | (
+        Q(rows_valid__gt=0) & ~Q(state=Submission.State.FAILED)
+    )
+
+
 def submission_superseded(*, submission: Submission) -> bool:
-    """Whether the school sent a later list in the same round: an older list is kept
-    for the record but is no longer the one to confirm."""
+    """Whether the school sent a later list in the same round that replaces this one:
+    an older list is kept for the record but is no longer the one to confirm."""
     if submission.round_id is None:
         return False
     return (
@@ -250,8 +306,22 @@ def submission_superseded(*, submission: Submission) -> bool:
             Q(created_at__gt=submission.created_at)
             | Q(created_at=submission.created_at, pk__gt=submission.pk)
         )
+        .filter(_superseding_q())
         .exists()
     )
+
+
+def submission_pending(*, submissions: list[Submission]) -> Submission | None:
+    """Of a school's submissions in a round (newest first), the one waiting for its
+    confirmation, if any: the newest that is not superseded by a later one."""
+    for submission in submissions:
+        # The same test as _superseding_q: the newest list that counts decides.
+        if submission.state == Submission.State.PROCESSING or (
+            submission.state != Submission.State.FAILED and submission.rows_valid
+        ):
+            pending = (Submission.State.READY, Submission.State.HAS_ERRORS)
+            return submission if submission.state in pending else None
+    return None
 
 
 def school_submissions(*, user, collection_round: CollectionRound, school: School):
@@ -390,7 +460,8 @@ def submission_review_data(*, user, submission: Submission) -> dict:
     changed = []
     for row in changed_rows:
         summary = _row_summary(row, names)
-        if row.student is not None:
+        if row.student is not None and submission.confirmed_at is None:
+            # Before the confirmation, the name on record; after, the list's own.
             summary["name"] = row.student.full_name
         summary["changes"] = [
             {
@@ -401,13 +472,22 @@ def submission_review_data(*, user, submission: Submission) -> dict:
             for key, (old, new) in row.changes.items()
         ]
         changed.append(summary)
-    matched = rows.filter(student__isnull=False).values("student_id")
-    missing_qs = (
-        Student.objects.for_user(user, VIEW)
-        .filter(school=submission.school, status=Status.STUDYING)
-        .exclude(pk__in=matched)
-        .order_by("grade", "class_name", "search_key")
-    )
+    if submission.confirmed_at is not None:
+        # Kept as they were at the confirmation: later transfers or new students in
+        # the registry do not change what this list left out.
+        missing_qs = Student.objects.for_user(user, VIEW).filter(
+            pk__in=submission.missing_student_ids
+        )
+        missing_count = submission.missing_count
+    else:
+        matched = rows.filter(student__isnull=False).values("student_id")
+        missing_qs = (
+            Student.objects.for_user(user, VIEW)
+            .filter(school=submission.school, status=Status.STUDYING)
+            .exclude(pk__in=matched)
+        )
+        missing_count = missing_qs.count()
+    missing_qs = missing_qs.order_by("grade", "class_name", "search_key")
     error_numbers = list(
         rows.filter(action=SubmissionRow.Action.INVALID)
         .order_by("row_number")
@@ -423,7 +503,71 @@ def submission_review_data(*, user, submission: Submission) -> dict:
         "new_rows": [_row_summary(r, names) for r in new_rows],
         "changed_rows": changed,
         "missing": list(missing_qs[:CAP]),
-        "missing_count": missing_qs.count(),
+        "missing_count": missing_count,
         "error_numbers": error_numbers,
         "cap": CAP,
     }
+
+
+@dataclass
+class SchoolTask:
+    """What a school has to do in a round, for its home page."""
+
+    round: CollectionRound
+    school: School
+    # upload, processing, confirm, submitted, returned, approved
+    step: str
+    # The list the step is about (to confirm, sent, returned or approved).
+    submission: Submission | None = None
+    # A later upload that could not be read or had no valid row, shown with its reason.
+    failed: Submission | None = None
+
+
+def school_tasks(*, user) -> list[SchoolTask]:
+    """For each open round and each school whose students the user may change, the
+    next step of the school: download the template and upload, confirm, wait for the
+    district, correct a returned list, or nothing (approved). Three queries."""
+    schools = list(schools_for_student_change(user=user).select_related("commune"))
+    if not schools:
+        return []
+    rounds = list(
+        rounds_for_user(user=user).filter(closed_at__isnull=True).order_by("deadline", "pk")
+    )
+    pairs = [
+        (r, school)
+        for r in rounds
+        for school in schools
+        if school.commune.path.startswith(r.area.path)
+    ]
+    by_pair: dict[tuple[int, int], list[Submission]] = {}
+    if pairs:
+        for sub in (
+            Submission.objects.filter(
+                round__in=[r for r, _s in pairs], school__in=[s for _r, s in pairs]
+            )
+            .select_related("reviewed_by")
+            .order_by("-created_at", "-pk")
+        ):
+            by_pair.setdefault((sub.round_id, sub.school_id), []).append(sub)
+    tasks = []
+    for r, school in pairs:
+        subs = by_pair.get((r.pk, school.pk), [])
+        task = SchoolTask(round=r, school=school, step="upload")
+        for sub in subs:
+            if sub.state == Submission.State.PROCESSING or (
+                sub.state != Submission.State.FAILED and sub.rows_valid
+            ):
+                task.submission = sub
+                task.step = {
+                    Submission.State.PROCESSING: "processing",
+                    Submission.State.READY: "confirm",
+                    Submission.State.HAS_ERRORS: "confirm",
+                    Submission.State.SUBMITTED: "submitted",
+                    Submission.State.APPROVED: "approved",
+                    Submission.State.RETURNED: "returned",
+                }[sub.state]
+                break
+        if subs and subs[0] is not task.submission:
+            task.failed = subs[0]
+        tasks.append(task)
+    return tasks
