@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
@@ -12,7 +13,13 @@ from treebeard.forms import movenodeform_factory
 
 from khuyenhoc.access import CHANGE
 from khuyenhoc.admin_import_export import ScopedImportExportMixin
-from khuyenhoc.admin_scoping import AdminOnlyMixin, ScopedAdminMixin
+from khuyenhoc.admin_people import person_column
+from khuyenhoc.admin_scoping import (
+    AdminOnlyMixin,
+    FoldedSearchMixin,
+    ScopedAdminMixin,
+    is_admin,
+)
 from khuyenhoc.models import (
     Area,
     AreaGroupObjectPermission,
@@ -22,11 +29,16 @@ from khuyenhoc.models import (
     School,
     SchoolGroupObjectPermission,
     SchoolUserObjectPermission,
+    person_name,
 )
 from khuyenhoc.resources import AreaResource, SchoolResource
-from khuyenhoc.text import search_key
 
 _TREE_FIELDS = ("treebeard_position", "treebeard_ref_node")
+# People's names have no search_key column: compared without diacritics by PostgreSQL.
+_USER_NAME_SEARCH = (
+    "user__last_name__unaccent__icontains",
+    "user__first_name__unaccent__icontains",
+)
 
 
 @admin.register(Area)
@@ -93,7 +105,7 @@ class AreaAdmin(ScopedAdminMixin, ScopedImportExportMixin, TreeAdmin):
 
 
 @admin.register(AreaSuccession)
-class AreaSuccessionAdmin(AdminOnlyMixin, admin.ModelAdmin):
+class AreaSuccessionAdmin(AdminOnlyMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("old_area", "new_area", "is_default", "effective_on")
     list_filter = ("is_default", "effective_on")
     list_select_related = ("old_area", "new_area")
@@ -111,7 +123,7 @@ class SchoolAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ("commune",)
 
 
-class _GrantAdmin(AdminOnlyMixin, admin.ModelAdmin):
+class _GrantAdmin(AdminOnlyMixin, FoldedSearchMixin, admin.ModelAdmin):
     """Who may see or change the records of which area or school."""
 
     target = Area
@@ -129,11 +141,9 @@ class _GrantAdmin(AdminOnlyMixin, admin.ModelAdmin):
         return (self.who, "content_object")
 
     def get_search_fields(self, request):
-        who = "user__username" if self.who == "user" else "group__name"
-        return (*self.search_fields, who)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_key(search_term))
+        if self.who == "user":
+            return (*self.search_fields, "user__username", *_USER_NAME_SEARCH)
+        return (*self.search_fields, "group__name__unaccent__icontains")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "permission":
@@ -167,15 +177,63 @@ class SchoolGroupObjectPermissionAdmin(_GrantAdmin):
     search_fields = ("content_object__search_key", "content_object__moet_code")
 
 
+# Django's own user and group admins, searched like the rest (diacritics ignored, a NUL
+# in an autocomplete term no longer a 500) and showing names in Vietnamese order.
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class PersonAdmin(FoldedSearchMixin, UserAdmin):
+    list_display = ("username", "full_name", "email", "is_staff", "is_active", "last_login")
+    search_fields = (
+        "username",
+        "last_name__unaccent__icontains",
+        "first_name__unaccent__icontains",
+        "email",
+    )
+    ordering = ("username",)
+
+    @admin.display(description=_("họ và tên"), ordering="last_name")
+    def full_name(self, obj):
+        return person_name(obj)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(FoldedSearchMixin, GroupAdmin):
+    search_fields = ("name__unaccent__icontains",)
+
+
+# The kinds of job, in the words of the pages that start them.
+JOB_KINDS = {
+    "submission_stage": _("Đọc danh sách tải lên"),
+    "submission_apply": _("Ghi danh sách vào hồ sơ"),
+    "student_export": _("Xuất danh sách học sinh"),
+    "rollover": _("Lên lớp đầu năm học"),
+}
+
+
 @admin.register(Job)
 class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Background jobs, read only (the worker writes them); each person sees their own."""
+    """Background jobs, read only (the worker writes them). Administrators see every
+    job, to follow up a stuck import; other staff see the jobs they started, without a
+    permission of their own (starting a job is what lets them follow it)."""
 
-    list_display = ("kind", "state", "progress", "message", "created_at", "finished_at")
+    list_display = ("kind_label", "owner_name", "state", "progress", "message", "created_at")
     list_filter = ("state", "kind")
-    readonly_fields = (
+    list_select_related = ("owner",)
+    search_fields = (
+        "message__unaccent__icontains",
         "kind",
-        "owner",
+        "owner__username",
+        "owner__last_name__unaccent__icontains",
+        "owner__first_name__unaccent__icontains",
+    )
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = (
+        "kind_label",
+        "owner_name",
         "state",
         "progress",
         "message",
@@ -186,6 +244,24 @@ class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "finished_at",
     )
     fields = readonly_fields
+    owner_name = person_column(Job, "owner")
+
+    def get_queryset(self, request):
+        if is_admin(request.user):
+            return Job.objects.select_related("owner")
+        return super().get_queryset(request)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        if not (request.user.is_active and request.user.is_staff):
+            return False
+        return obj is None or is_admin(request.user) or obj.owner_id == request.user.pk
+
+    @admin.display(description=_("loại việc"), ordering="kind")
+    def kind_label(self, obj):
+        return JOB_KINDS.get(obj.kind, obj.kind)
 
     @admin.display(description=_("tiến độ"))
     def progress(self, obj):
@@ -195,6 +271,9 @@ class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -9,6 +9,7 @@ everything from `for_user` itself.
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 
 from khuyenhoc.access import CHANGE, VIEW, scope_for
@@ -85,6 +86,28 @@ def _autocomplete_source_model(request):
         return None
 
 
+class FoldedSearchMixin:
+    """Admin search as the app searches: the term goes through `search_key` (no
+    diacritics, lower case, no NUL or other control characters, which PostgreSQL
+    refuses in text). Fields with a `search_key` column compare with it; plain text
+    fields are listed as "name__unaccent__icontains" so "vo thi" finds "Võ Thị"."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_key(search_term))
+
+
+class BoundedDatesMixin:
+    """A date hierarchy given a year no date can have (?received_on__year=999...9)
+    answers the admin's "wrong filter" page, not a 500: Django turns ValueError into
+    IncorrectLookupParameters but not OverflowError."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class _ScopedMixin:
     """What model admins and inlines share: rows, foreign-key choices, and the
     object-level checks. For an inline, `obj` is the parent object: it decides."""
@@ -123,7 +146,7 @@ class _ScopedMixin:
             kwargs["queryset"] = choices_for(request.user, related, record_model=self.model)
 
 
-class ScopedAdminMixin(_ScopedMixin):
+class ScopedAdminMixin(BoundedDatesMixin, FoldedSearchMixin, _ScopedMixin):
     """For a ModelAdmin whose model has `objects.for_user`. Put it first in the bases."""
 
     def delete_queryset(self, request, queryset):
@@ -135,9 +158,7 @@ class ScopedAdminMixin(_ScopedMixin):
         if source is not None and self.model in _scoped_choice_models():
             allowed = choices_for(request.user, self.model, record_model=source)
             queryset = queryset.filter(pk__in=allowed.values("pk"))
-        # Names are searched through their normalised `search_key`, so "nguyen van an"
-        # and "Nguyễn Văn An" find the same rows.
-        return super().get_search_results(request, queryset, search_key(search_term))
+        return super().get_search_results(request, queryset, search_term)
 
 
 class ScopedInlineMixin(_ScopedMixin):

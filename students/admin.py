@@ -5,7 +5,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.admin_import_export import ScopedImportExportMixin
-from khuyenhoc.admin_scoping import AdminOnlyMixin, ScopedAdminMixin, ScopedInlineMixin, is_admin
+from khuyenhoc.admin_people import person_column
+from khuyenhoc.admin_scoping import (
+    AdminOnlyMixin,
+    FoldedSearchMixin,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+    is_admin,
+)
 from khuyenhoc.text import clean_text, search_key
 from students.models import (
     AcademicResult,
@@ -33,11 +40,11 @@ from students.services_support import SUPPORT_FIELDS
 
 
 @admin.register(Ethnicity)
-class EthnicityAdmin(admin.ModelAdmin):
+class EthnicityAdmin(FoldedSearchMixin, admin.ModelAdmin):
     """The official list: everyone reads it, only administrators correct it."""
 
     list_display = ("code", "name", "aliases")
-    search_fields = ("code", "name", "aliases")
+    search_fields = ("code", "name__unaccent__icontains", "aliases__unaccent__icontains")
 
     def has_add_permission(self, request):
         return is_admin(request.user) and super().has_add_permission(request)
@@ -78,16 +85,18 @@ class AcademicResultInline(ScopedInlineMixin, admin.TabularInline):
 class StatusChangeInline(ScopedInlineMixin, admin.TabularInline):
     model = StatusChange
     extra = 0
-    fields = ("status", "changed_on", "reason", "from_school", "to_school", "recorded_by")
-    readonly_fields = ("recorded_by",)
+    fields = ("status", "changed_on", "reason", "from_school", "to_school", "recorded_by_name")
+    readonly_fields = ("recorded_by_name",)
     autocomplete_fields = ("from_school", "to_school")
+    recorded_by_name = person_column(StatusChange, "recorded_by", _("người ghi"))
 
 
 class SupportInline(ScopedInlineMixin, admin.TabularInline):
     model = Support
     extra = 0
-    fields = (*SUPPORT_FIELDS, "recorded_by")
-    readonly_fields = ("recorded_by",)
+    fields = (*SUPPORT_FIELDS, "recorded_by_name")
+    readonly_fields = ("recorded_by_name",)
+    recorded_by_name = person_column(Support, "recorded_by")
 
 
 @admin.register(Student)
@@ -100,7 +109,7 @@ class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
     list_select_related = ("school",)
     list_per_page = 50
     autocomplete_fields = ("school", "commune")
-    readonly_fields = ("need_score", "verified_by", "created_at", "updated_at")
+    readonly_fields = ("need_score", "verified_by_name", "created_at", "updated_at")
     inlines = (
         GuardianInline,
         CircumstanceInline,
@@ -133,9 +142,17 @@ class StudentAdmin(ScopedAdminMixin, ScopedImportExportMixin, admin.ModelAdmin):
         ),
         (
             _("Xác minh và ghi chú"),
-            {"fields": (("verified_at", "verified_by"), "note", ("created_at", "updated_at"))},
+            {
+                "fields": (
+                    ("verified_at", "verified_by_name"),
+                    "note",
+                    ("created_at", "updated_at"),
+                )
+            },
         ),
     )
+
+    verified_by_name = person_column(Student, "verified_by")
 
     @admin.display(description=_("ngày sinh"), ordering="birth_date")
     def birth(self, obj):
@@ -266,7 +283,8 @@ class StatusChangeAdmin(_StudentPartAdmin):
     list_select_related = (*_StudentPartAdmin.list_select_related, "from_school", "to_school")
     autocomplete_fields = ("student", "from_school", "to_school")
     fields = ("student", *StatusChangeInline.fields)
-    readonly_fields = ("recorded_by",)
+    readonly_fields = ("recorded_by_name",)
+    recorded_by_name = StatusChangeInline.recorded_by_name
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -286,10 +304,11 @@ class SupportAdmin(_StudentPartAdmin):
         "amount",
     )
     list_filter = ("school_year", "kind")
-    search_fields = ("giver", *_StudentPartAdmin.search_fields)
+    search_fields = ("giver__unaccent__icontains", *_StudentPartAdmin.search_fields)
     date_hierarchy = "received_on"
     fields = ("student", *SupportInline.fields, "recorded_at")
-    readonly_fields = ("recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by_name", "recorded_at")
+    recorded_by_name = SupportInline.recorded_by_name
 
     @admin.display(description=_("năm học"), ordering="school_year")
     def school_year_display(self, obj):
@@ -311,9 +330,11 @@ class SupportAdmin(_StudentPartAdmin):
 class CollectionRoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "school_year", "area", "opens_on", "deadline", "closed_at")
     list_filter = ("school_year",)
-    search_fields = ("name",)
+    search_fields = ("name__unaccent__icontains",)
     autocomplete_fields = ("area",)
-    readonly_fields = ("created_by", "created_at")
+    exclude = ("created_by",)
+    readonly_fields = ("created_by_name", "created_at")
+    created_by_name = person_column(CollectionRound, "created_by", _("người tạo"))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -337,11 +358,16 @@ class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("state", "round")
     list_select_related = ("school", "round")
-    search_fields = ("original_name", "school__search_key", "school__moet_code")
+    search_fields = (
+        "original_name__unaccent__icontains",
+        "school__search_key",
+        "school__moet_code",
+    )
+    exclude = ("uploaded_by", "confirmed_by", "reviewed_by")
     readonly_fields = (
         "round",
         "school",
-        "uploaded_by",
+        "uploaded_by_name",
         "file",
         "original_name",
         "file_sha256",
@@ -363,10 +389,13 @@ class SubmissionAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "updated_count",
         "created_at",
         "confirmed_at",
-        "confirmed_by",
+        "confirmed_by_name",
         "reviewed_at",
-        "reviewed_by",
+        "reviewed_by_name",
     )
+    uploaded_by_name = person_column(Submission, "uploaded_by")
+    confirmed_by_name = person_column(Submission, "confirmed_by", _("người xác nhận"))
+    reviewed_by_name = person_column(Submission, "reviewed_by", _("người duyệt"))
 
     def has_add_permission(self, request):
         return False
@@ -410,10 +439,11 @@ class _ReadOnly:
 
 @admin.register(DuplicatePair)
 class DuplicatePairAdmin(_ReadOnly, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("student_a", "student_b", "score", "state", "decided_by", "decided_at")
+    list_display = ("student_a", "student_b", "score", "state", "decided_by_name", "decided_at")
     list_filter = ("state",)
     list_select_related = ("student_a", "student_b", "decided_by")
     raw_id_fields = ("student_a", "student_b", "kept")
+    decided_by_name = person_column(DuplicatePair, "decided_by")
 
 
 @admin.register(Rollover)
@@ -421,12 +451,14 @@ class RolloverAdmin(_ReadOnly, AdminOnlyMixin, admin.ModelAdmin):
     list_display = (
         "school_year",
         "ran_at",
-        "started_by",
+        "started_by_name",
         "source",
         "promoted",
         "graduated",
         "leavers",
     )
+    list_select_related = ("started_by",)
+    started_by_name = person_column(Rollover, "started_by")
 
 
 @admin.register(LevelLeaver)

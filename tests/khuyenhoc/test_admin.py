@@ -161,10 +161,48 @@ def test_it_shows_an_area_read_only_to_district_staff(client, world, staff_dh):
     assert outside.status_code == 302
 
 
-def test_it_lists_only_the_own_jobs(client, world, superuser):
-    mine = Job.objects.create(owner=superuser, kind="import", message="Đã đọc 10 dòng")
-    Job.objects.create(owner=UserFactory(), kind="export", message="Việc của người khác")
+def test_it_lists_every_job_to_an_administrator(client, world, superuser):
+    other = UserFactory(last_name="Võ Thị Thu", first_name="Hà")
+    Job.objects.create(owner=superuser, kind="student_export", message="Đã xuất 10 dòng")
+    Job.objects.create(owner=other, kind="submission_stage", message="Việc của người khác")
     client.force_login(superuser)
     response = client.get(reverse("admin:khuyenhoc_job_changelist"))
+    assert len(response.context["cl"].result_list) == 2
+    assert "Việc của người khác" in response.text
+    assert "Võ Thị Thu Hà" in response.text
+    assert "Đọc danh sách tải lên" in response.text
+
+
+def test_it_lists_a_staff_member_their_own_jobs_only(client, world, staff_dh):
+    mine = Job.objects.create(owner=staff_dh, kind="student_export", message="Của tôi")
+    other = Job.objects.create(owner=UserFactory(), kind="rollover", message="Của người khác")
+    client.force_login(staff_dh)
+    assert "khuyenhoc/job/" in client.get(reverse("admin:index")).text
+    response = client.get(reverse("admin:khuyenhoc_job_changelist"))
     assert list(response.context["cl"].result_list) == [mine]
-    assert "Việc của người khác" not in response.text
+    assert "Của người khác" not in response.text
+    assert client.get(reverse("admin:khuyenhoc_job_change", args=[mine.pk])).status_code == 200
+    outside = client.get(reverse("admin:khuyenhoc_job_change", args=[other.pk]))
+    assert outside.status_code == 302
+
+
+def test_it_finds_users_without_diacritics(client, world, superuser):
+    UserFactory(username="truong_gl", last_name="Võ Thị Thu", first_name="Hà")
+    UserFactory(username="khac", last_name="Lê Văn", first_name="Đức")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:auth_user_changelist"), {"q": "vo thi thu ha"})
+    assert [u.username for u in response.context["cl"].result_list] == ["truong_gl"]
+    assert "Võ Thị Thu Hà" in response.text
+    response = client.get(reverse("admin:auth_user_changelist"), {"q": "DUC"})
+    assert [u.username for u in response.context["cl"].result_list] == ["khac"]
+
+
+def test_it_answers_an_autocomplete_term_with_a_nul(client, world, superuser):
+    client.force_login(superuser)
+    for model, field in [("student", "verified_by"), ("student", "ethnicity"), ("job", "owner")]:
+        app = "khuyenhoc" if model == "job" else "students"
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"term": "a\x00b", "app_label": app, "model_name": model, "field_name": field},
+        )
+        assert response.status_code == 200, (model, field)

@@ -309,3 +309,38 @@ def test_it_offers_only_students_in_scope_for_a_support(client, world, staff_dh,
     assert list(response.context["adminform"].form.fields["student"].queryset) == [world.student_dh]
     client.force_login(leader_staff)
     assert client.get(reverse("admin:students_support_add")).status_code == 403
+
+
+def test_it_finds_a_support_giver_without_diacritics(client, world, superuser, parts):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:students_support_changelist"), {"q": "dien luc"})
+    givers = [s.giver for s in response.context["cl"].result_list]
+    assert givers == ["Công ty Điện lực Quảng Trị"]
+
+
+def test_it_finds_an_ethnicity_without_diacritics(client, world, superuser):
+    client.force_login(superuser)
+    response = client.get(reverse("admin:students_ethnicity_changelist"), {"q": "van kieu"})
+    assert [e.name for e in response.context["cl"].result_list] == ["Bru - Vân Kiều"]
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "99999", "-1", "abc"])
+def test_it_answers_a_date_filter_no_date_can_have(client, world, superuser, parts, year):
+    client.force_login(superuser)
+    url = reverse("admin:students_support_changelist")
+    response = client.get(url, {"received_on__year": year}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain and "e=1" in response.redirect_chain[0][0]
+
+
+def test_it_shows_who_recorded_a_support_by_name(client, world, superuser, parts):
+    recorder = UserFactory(username="truong_gl", last_name="Võ Thị Thu", first_name="Hà")
+    support = Support.objects.get(student=world.student_dh)
+    support.recorded_by = recorder
+    support.save(update_fields=["recorded_by"])
+    client.force_login(superuser)
+    response = client.get(reverse("admin:students_support_change", args=[support.pk]))
+    assert "Võ Thị Thu Hà" in response.text
+    assert "Hà Võ Thị Thu" not in response.text
+    response = client.get(reverse("admin:students_student_change", args=[world.student_dh.pk]))
+    assert "Võ Thị Thu Hà" in response.text
