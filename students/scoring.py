@@ -15,7 +15,9 @@ Points:
 
 So more circumstances and more severe ones rank higher, and a stale poverty year
 counts half. A household year is current in its own calendar year and, while the
-yearly review is being published, until 31 March of the next year.
+yearly review is being published, until 31 March of the next year. An unknown year
+("chưa rõ năm": a list marked the household with x and said no year) counts as stale
+until someone records the year (in SQL, NULL >= year is not true: the stale branch).
 
 The same weights drive the set-based recompute in SQL (`need_scores_recompute`), so
 the Python function here and the database can never disagree on the formula.
@@ -35,6 +37,7 @@ HOUSEHOLD_GRACE = (3, 31)  # last year's certificate still counts until 31/3
 
 
 def household_year_is_current(year: int | None, today: dt.date) -> bool:
+    """Is a poverty certificate of `year` current today? An unknown year is not."""
     if not year:
         return False
     if year >= today.year:

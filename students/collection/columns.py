@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from khuyenhoc.text import search_key
 
@@ -205,6 +206,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "cha me hoac nguoi giam ho",
         "ten phu huynh",
         "ho ten cha/me/ngh",
+        # "Họ tên cha (mẹ) hoặc người giám hộ", the most common form's spelling.
+        "ho ten cha me hoac nguoi giam ho",
+        "ho va ten cha me hoac nguoi giam ho",
+        "ho ten cha/me hoac nguoi giam ho",
+        "ho ten bo me hoac nguoi giam ho",
+        "ho ten bo/me hoac nguoi giam ho",
+        "ho ten bo me",
+        "ho ten bo/me",
+        "ho ten cha hoac me",
+        "ho ten cha me nguoi giam ho",
+        "ho ten phu huynh/nguoi giam ho",
+        "ho ten phu huynh hoc sinh",
+        "cha me/nguoi giam ho",
+        "cha/me/nguoi giam ho",
+        "bo me/nguoi giam ho",
+        "phu huynh/nguoi giam ho",
+        "phu huynh hoc sinh",
+        "ho ten nguoi nuoi duong",
     ),
     "guardian_relation": ("quan he", "moi quan he", "quan he voi hoc sinh", "quan he voi hs"),
     "guardian_occupation": ("nghe nghiep", "nghe nghiep cha/me", "nghe nghiep phu huynh", "nghe"),
@@ -273,7 +292,7 @@ for _top in (
     "cha me hoac nguoi giam ho",
     "ho ten cha/me/nguoi giam ho",
 ):
-    _GROUPS[_top] = {
+    _GROUPS[_top] = _GUARDIAN_GROUP = {
         "ho ten": "guardian_name",
         "ho va ten": "guardian_name",
         "ten": "guardian_name",
@@ -306,14 +325,53 @@ def column_for(top: str, sub: str) -> str | None:
     top_k, sub_k = header_key(top), header_key(sub)
     if top_k and sub_k:
         group = _GROUPS.get(top_k)
+        if group is None and guardian_column(top_k) == "guardian_name":
+            group = _GUARDIAN_GROUP  # "Cha mẹ/người giám hộ" over "Họ tên | SĐT"
         if group and sub_k in group:
             return group[sub_k]
         combined = SYNONYM_OF.get(f"{top_k} {sub_k}")
         if combined:
             return combined
     if sub_k:
-        return _by_raw(sub) or SYNONYM_OF.get(sub_k)
-    return _by_raw(top) or SYNONYM_OF.get(top_k)
+        return _by_raw(sub) or SYNONYM_OF.get(sub_k) or guardian_column(sub_k)
+    return _by_raw(top) or SYNONYM_OF.get(top_k) or guardian_column(top_k)
+
+
+# Headers about the parents that no synonym lists: "Họ và tên bố (mẹ)/người giám
+# hộ", "SĐT của cha mẹ" ... A header naming a parent or guardian is the guardian's
+# name unless it names a phone, a relation or a job; one about the student, an orphan
+# or the family's situation is not about the guardian at all.
+_GUARDIAN_WHO = re.compile(r"\b(?:cha|me|bo|phu huynh|giam ho|nuoi duong)\b")
+_GUARDIAN_PHONE = re.compile(r"\b(?:sdt|so dt|dt|dien thoai|so dien thoai)\b")
+_NOT_GUARDIAN = (
+    "hoc sinh",
+    "mo coi",
+    "hoan canh",
+    "kho khan",
+    "dia chi",
+    "noi o",
+    "sinh",
+    "ghi chu",
+    "nguyen vong",
+    "ly do",
+    "dan toc",
+)
+
+
+@lru_cache(maxsize=512)
+def guardian_column(key: str) -> str | None:
+    """The guardian's column a header key names, by its words; None if it names none."""
+    if len(key) > 80 or not _GUARDIAN_WHO.search(key):
+        return None
+    if any(word in key for word in _NOT_GUARDIAN):
+        return None
+    if _GUARDIAN_PHONE.search(key):
+        return "guardian_phone"
+    if "quan he" in key:
+        return "guardian_relation"
+    if "nghe nghiep" in key or key.startswith("nghe "):
+        return "guardian_occupation"
+    return "guardian_name"
 
 
 # Headers that only their diacritics tell apart: "Nam" (male) and "Năm" (year).

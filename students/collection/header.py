@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from khuyenhoc.text import clean_text, has_control, search_key
 from students.collection.columns import HEADER_OF, column_for, header_score
 
 _MAX_HEADER_SCAN = 40
@@ -26,6 +27,7 @@ class HeaderMap:
     labels: dict[int, str]  # index -> the header as written in the file
     unknown: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[tuple[int, str]] = field(default_factory=list)
+    start: int = 0  # index in rows of the header's first row: the title block is above
 
     def label(self, key: str) -> str:
         index = self.columns.get(key)
@@ -50,7 +52,9 @@ def _cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value)
+    # A NUL in a header cell would reach the submission's JSON, which PostgreSQL refuses.
+    return clean_text(text) if has_control(text) else text.strip()
 
 
 def _carried(top: list[str], sub: list[str], merged_cols: dict[int, int]) -> list[str]:
@@ -121,17 +125,19 @@ def header_find(rows: list[list], *, merged=None, first_row: int = 1) -> HeaderM
         )
     if candidates:
         top, sub, data_start, merged_cols = max(candidates, key=lambda c: _mapped_count(*c))
+        start = data_start - 2
         pairs = list(
             zip(_carried(top, sub, merged_cols), sub + [""] * (len(top) - len(sub)), strict=False)
         )
     else:
         pairs = [("", cell) for cell in main]
         data_start = best_index + 1
+        start = best_index
 
     if data_start < len(rows) and is_numbering_row(rows[data_start]):
         data_start += 1
 
-    header = HeaderMap(data_start=data_start, columns={}, labels={})
+    header = HeaderMap(data_start=data_start, columns={}, labels={}, start=start)
     for index, (top, sub) in enumerate(pairs):
         if not top and not sub:
             continue
@@ -198,3 +204,86 @@ def _mapped_count(top, sub, _start, merged_cols) -> int:
     carried = _carried(top, sub, merged_cols)
     padded = sub + [""] * (len(carried) - len(sub))
     return sum(1 for t, s in zip(carried, padded, strict=False) if column_for(t, s))
+
+
+@dataclass
+class Title:
+    """What the title block above the header says: the school year (its first year, or
+    the one year a line names) and the school, each with its spreadsheet row."""
+
+    year: int | None = None
+    year_row: int = 0
+    school: str = ""  # the school's name as the title writes it: "THCS GIO LINH"
+    school_row: int = 0
+    school_line: str = ""  # the whole line: "TRƯỜNG THCS GIO LINH"
+
+
+_TITLE_ROWS = 12
+_SCHOOL_YEAR = re.compile(r"\bnam hoc\s*:?\s*((?:19|20)\d{2})\b")
+_ANY_YEAR = re.compile(r"\bnam\s*:?\s*((?:19|20)\d{2})\b")
+# "Trường" as a word, not "Hiệu trưởng" (the key of both is "truong", so the raw text is
+# read) nor "trường học"; the school's name runs to a comma, a dash, a bracket, the school
+# year or the district.
+_SCHOOL = re.compile(r"(?<!\w)trường\s*:?\s+(?!học\b)(.+)")
+_SCHOOL_END = re.compile(
+    r"\s*(?:[,;(\u2013]|\s-\s|\bnăm học\b|\bhuyện\b|\bthị xã\b|\bthành phố\b|\btỉnh\b).*$"
+)
+
+
+def title_read(rows: list[list], *, first_row: int = 1) -> Title:
+    """Read the school year and the school's name from the lines above the header."""
+    title = Title()
+    any_year: tuple[int, int] | None = None
+    for i, row in enumerate(rows[:_TITLE_ROWS]):
+        for cell in row:
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            text = clean_text(cell)
+            key = search_key(text)
+            if title.year is None and (found := _SCHOOL_YEAR.search(key)):
+                title.year, title.year_row = int(found.group(1)), first_row + i
+            elif any_year is None and (found := _ANY_YEAR.search(key)):
+                any_year = (int(found.group(1)), first_row + i)
+            if not title.school and (found := _SCHOOL.search(text.lower())):
+                name = _SCHOOL_END.sub("", found.group(1)).strip(" .:")
+                if name:
+                    # As written, from the cell: "TRƯỜNG THCS GIO LINH".
+                    start = found.start(1)
+                    title.school = text[start : start + len(name)]
+                    title.school_row = first_row + i
+                    title.school_line = text if len(text) <= 80 else text[:77] + "..."
+    if title.year is None and any_year is not None:
+        title.year, title.year_row = any_year
+    return title
+
+
+_SCHOOL_WORDS = tuple(
+    (re.compile(rf"\b{words}\b"), short)
+    for words, short in (
+        ("pho thong dan toc ban tru", "ptdtbt"),
+        ("pho thong dan toc noi tru", "ptdtnt"),
+        ("trung hoc co so", "thcs"),
+        ("trung hoc pho thong", "thpt"),
+        ("tieu hoc", "th"),
+        ("truong", ""),
+        ("va", ""),
+    )
+)
+
+
+def school_key(name: str) -> str:
+    """A school's name reduced to compare a title with the registry: "Trường Trung học
+    cơ sở Gio Mỹ" and "THCS GIO MỸ" both give "thcsgiomy"."""
+    key = search_key(name)
+    for words, short in _SCHOOL_WORDS:
+        key = words.sub(short, key)
+    return re.sub(r"[^a-z0-9]+", "", key)
+
+
+def title_names_another_school(title: Title, school_name: str) -> bool:
+    """Does the title name a school, and not this one? Either name may be the shorter
+    ("Gio Mỹ" for "Trường THCS Gio Mỹ")."""
+    if not title.school or not school_name:
+        return False
+    written, ours = school_key(title.school), school_key(school_name)
+    return bool(written and ours) and written not in ours and ours not in written

@@ -18,7 +18,14 @@ from students.collection.files import (
     row_filled,
     sheet_read,
 )
-from students.collection.header import HeaderMap, column_letter, header_find, is_numbering_row
+from students.collection.header import (
+    HeaderMap,
+    Title,
+    column_letter,
+    header_find,
+    is_numbering_row,
+    title_read,
+)
 from students.collection.rows import (
     Issue,
     ParsedRow,
@@ -64,6 +71,7 @@ class ParseResult:
     unknown_columns: list[str] = field(default_factory=list)
     header: HeaderMap | None = None
     sheet_name: str = ""
+    title: Title = field(default_factory=Title)  # the school year and school above the header
 
     @property
     def valid_rows(self) -> list[ParsedRow]:
@@ -97,7 +105,7 @@ class OpenedFile:
         `result.unknown_columns` once the iteration ends."""
         result, sheet, header = self.result, self.sheet, self.result.header
         max_rows = int(getattr(settings, "IMPORT_MAX_ROWS", 20_000))
-        parser = RowParser(header, context)
+        parser = RowParser(header, context, result.title)
         data = sheet.rows[header.data_start :]
         total = len(data)
         name_index = header.columns.get("full_name", 0)
@@ -156,6 +164,7 @@ def file_open(*, path: Path, name: str) -> OpenedFile:
             )
         )
     result.header = header
+    result.title = title_read(sheet.rows[: header.start], first_row=sheet.first_row)
     result.unknown_columns = [
         f"{column_letter(i)} ({label})" for i, label in header.unknown + header.duplicates
     ]

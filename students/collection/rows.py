@@ -10,10 +10,11 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from khuyenhoc.text import search_key
+from khuyenhoc.text import clean_text, has_control, has_invisible, name_problem, search_key
 from students.collection import normalize as norm
 from students.collection import vocab
-from students.collection.header import HeaderMap, column_letter
+from students.collection.header import HeaderMap, Title, column_letter, title_names_another_school
+from students.models import Guardian, Student
 from students.scoring import household_year_is_current
 
 # A signature title fills its cell ("Người lập biểu", "KT. HIỆU TRƯỞNG PHÓ HIỆU TRƯỞNG"):
@@ -29,7 +30,20 @@ _FOOTER = re.compile(
     r"|[\w ]{0,40}, ngay \.*\s*\d{0,2}\.* thang)"
 )
 _STAFF_ONLY = ("ghi chu:", "luu y:")
-_HAS_DIGIT = re.compile(r"\d")
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# What the record's fields hold: a longer cell is reported, never cut without a word.
+NAME_MAX = _max_length(Student, "full_name")
+CLASS_MAX = _max_length(Student, "class_name")
+VILLAGE_MAX = _max_length(Student, "village")
+ADDRESS_MAX = _max_length(Student, "address_text")
+WISHES_NOTE_MAX = _max_length(Student, "wishes_note")
+GUARDIAN_NAME_MAX = _max_length(Guardian, "full_name")
+OCCUPATION_MAX = _max_length(Guardian, "occupation")
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,9 @@ class RowContext:
     grade_min: int = 1
     grade_max: int = 12
     school_name: str = ""
+    # The collection round's school year (its first year): the poverty year of a list
+    # that marks "Hộ nghèo" with x and names no year, when its title names none either.
+    school_year: int | None = None
 
 
 @dataclass
@@ -106,9 +123,14 @@ _ORPHAN_COLUMNS = (
 
 
 class RowParser:
-    def __init__(self, header: HeaderMap, context: RowContext):
+    def __init__(self, header: HeaderMap, context: RowContext, title: Title | None = None):
         self.header = header
         self.ctx = context
+        self.title = title or Title()
+        self._default_year = self._household_year_default()
+        self._default_year_told = False
+        # Problems of the whole file, told once on the first row parsed.
+        self._file_warnings = self._title_warnings()
         self.cols = header.columns
         self._items = tuple(header.columns.items())
         self._width = max(header.columns.values(), default=-1) + 1
@@ -151,6 +173,11 @@ class RowParser:
     def parse(self, row: list, number: int) -> ParsedRow:
         out = ParsedRow(row=number)
         self._vals = self._values_of(row)
+        if self._file_warnings:
+            out.warnings += self._file_warnings
+            self._file_warnings = []
+        if has_control("".join(x for x in self._vals.values() if x.__class__ is str)):
+            self._controls_remove(out)
         v = out.values
         self._identity(row, out, v)
         self._school(row, out, v)
@@ -160,9 +187,82 @@ class RowParser:
         v["specific_situation"] = norm.text(self._vals.get("situation"))
         wishes_text = norm.text(self._vals.get("wishes"))
         v["wishes"] = list(vocab.all_phrases(wishes_text, vocab.WISHES)) if wishes_text else []
-        v["wishes_note"] = wishes_text if wishes_text and not v["wishes"] else ""
+        v["wishes_note"] = self._fit(
+            out,
+            "wishes",
+            wishes_text if wishes_text and not v["wishes"] else "",
+            WISHES_NOTE_MAX,
+            cut=True,
+            fix=_("Ghi ngắn gọn; chi tiết ghi vào cột Hoàn cảnh cụ thể."),
+        )
         v["note"] = norm.text(self._vals.get("note"))
         return out
+
+    def _controls_remove(self, out: ParsedRow) -> None:
+        """A cell holding NUL or another control character (a CSV with a stray byte, an
+        xlsx cell with "_x0000_"): the row is refused with its column, and the character
+        removed so that nothing downstream (PostgreSQL refuses NUL) breaks on it."""
+        for key, value in list(self._vals.items()):
+            if value.__class__ is str and has_control(value):
+                cleaned = clean_text(value)
+                self.error(
+                    out,
+                    key,
+                    _("Ô có ký tự điều khiển không nhìn thấy (ví dụ NUL): “%(v)s”.")
+                    % {"v": cleaned[:60]},
+                    _("Gõ lại nội dung ô này, hoặc chép sang tệp mới chỉ phần chữ."),
+                )
+                if cleaned:
+                    self._vals[key] = cleaned
+                else:
+                    del self._vals[key]
+
+    def _fit(self, out, key: str, value: str, limit: int, *, cut: bool = False, fix: str = ""):
+        """`value` if it fits its field. A longer one is an error, or for free text
+        (`cut`) a warning that only its first `limit` characters are kept."""
+        if len(value) <= limit:
+            return value
+        if cut:
+            self.warn(
+                out,
+                key,
+                _("Nội dung dài %(n)s ký tự, quá %(max)s: chỉ giữ %(max)s ký tự đầu.")
+                % {"n": len(value), "max": limit},
+                fix,
+            )
+            return value[:limit]
+        self.error(
+            out,
+            key,
+            _("“%(v)s” dài %(n)s ký tự, quá %(max)s ký tự cho phép.")
+            % {"v": value[:40] + "...", "n": len(value), "max": limit},
+            fix,
+        )
+        return value[:limit]
+
+    def _household_year_default(self) -> int | None:
+        """The poverty year of a row that names none: the school year in the title, or
+        the collection round's; None when neither is known or plausible."""
+        for year in (self.title.year, self.ctx.school_year):
+            if year and 2000 <= year <= self.ctx.today.year + 1:
+                return year
+        return None
+
+    def _title_warnings(self) -> list[Issue]:
+        if not title_names_another_school(self.title, self.ctx.school_name):
+            return []
+        return [
+            Issue(
+                self.title.school_row,
+                "",
+                _("Tiêu đề ghi “%(t)s”, nhưng danh sách đang được tải lên cho %(s)s.")
+                % {"t": self.title.school_line, "s": self.ctx.school_name},
+                _(
+                    "Kiểm tra lại có đúng danh sách của trường không; nếu đúng, sửa tên trường trong tiêu đề."
+                ),
+                warning=True,
+            )
+        ]
 
     def _year_current(self, year: int) -> bool:
         current = self._current_years.get(year)
@@ -180,6 +280,55 @@ class RowParser:
             )
         return Issue(row, self._col("household_year"), words[0], words[1], warning=True)
 
+    def _unknown_year_warning(self, row: int, kind: str, key: str) -> Issue:
+        # Not an error: the household is poor all the same. The record says "chưa rõ
+        # năm" and the need score counts it as stale until someone adds the year.
+        words = self._stale_words.get((kind, 0))
+        if words is None:
+            words = self._stale_words[(kind, 0)] = (
+                _("Chưa rõ năm xác nhận %(l)s: hồ sơ sẽ ghi “chưa rõ năm”.")
+                % {"l": _kind_label(kind)},
+                _(
+                    "Thêm cột “Năm xác nhận hộ nghèo/cận nghèo”, hoặc ghi năm học ở tiêu đề (ví dụ “Năm học 2026 - 2027”)."
+                ),
+            )
+        column = "household_year" if "household_year" in self.cols else key
+        return Issue(row, self._col(column), words[0], words[1], warning=True)
+
+    def _default_year_warning(self, row: int, key: str) -> Issue:
+        year = self._default_year
+        if self.title.year == year:
+            message = _(
+                "Không ghi năm xác nhận hộ nghèo/cận nghèo: lấy năm %(y)s theo năm học ở tiêu đề (dòng %(r)s), cho dòng này và các dòng sau."
+            ) % {"y": year, "r": self.title.year_row}
+        else:
+            message = _(
+                "Không ghi năm xác nhận hộ nghèo/cận nghèo: lấy năm %(y)s theo năm học của đợt thu thập, cho dòng này và các dòng sau."
+            ) % {"y": year}
+        fix = _("Nếu gia đình được công nhận năm khác, ghi năm đó vào cột năm xác nhận.")
+        column = "household_year" if "household_year" in self.cols else key
+        return Issue(row, self._col(column), message, fix, warning=True)
+
+    def _person_name(self, out: ParsedRow, key: str) -> str:
+        """A name with the one rule of khuyenhoc/text.py: invisible characters are
+        removed with a warning; markup, digits and symbols refuse the row."""
+        raw = self._vals.get(key)
+        name = norm.person_name(raw)
+        if not name:
+            return ""
+        if isinstance(raw, str) and has_invisible(raw):
+            self.warn(
+                out,
+                key,
+                _("Đã bỏ ký tự ẩn (không nhìn thấy) trong họ tên “%(v)s”.") % {"v": name[:60]},
+                _("Thường do chép từ Zalo, Word hay trang web; kiểm tra lại họ tên."),
+            )
+        problem = name_problem(name)
+        if problem:
+            self.error(out, key, *problem)
+        limit = NAME_MAX if key == "full_name" else GUARDIAN_NAME_MAX
+        return self._fit(out, key, name, limit, fix=_("Chỉ ghi họ và tên, không ghi thêm."))
+
     def error(self, out: ParsedRow, key: str, message: str, fix: str = "") -> None:
         out.errors.append(Issue(out.row, self._col(key), message, fix))
 
@@ -187,16 +336,9 @@ class RowParser:
         out.warnings.append(Issue(out.row, self._col(key), message, fix, warning=True))
 
     def _identity(self, row, out, v) -> None:
-        name = norm.person_name(self._vals.get("full_name"))
+        name = self._person_name(out, "full_name")
         if not name:
             self.error(out, "full_name", _("Thiếu họ và tên học sinh."), _("Ghi đầy đủ họ và tên."))
-        elif len(name) > 100 or _HAS_DIGIT.search(name):
-            self.error(
-                out,
-                "full_name",
-                _("Họ tên “%(v)s” không hợp lệ.") % {"v": name[:60]},
-                _("Chỉ ghi họ và tên, không kèm số."),
-            )
         v["full_name"] = name
         v["search_key"] = _row_key(name)
 
@@ -298,7 +440,9 @@ class RowParser:
     def _school(self, row, out, v) -> None:
         class_value = self._vals.get("class_name")
         class_name = norm.text(class_value)
-        v["class_name"] = class_name[:20]
+        v["class_name"] = self._fit(
+            out, "class_name", class_name, CLASS_MAX, fix=_("Chỉ ghi tên lớp, ví dụ 6A, 10A1.")
+        )
         grade = norm.grade_of(class_name, self._vals.get("grade"))
         v["grade"] = grade
         if grade is None:
@@ -325,8 +469,21 @@ class RowParser:
             parsed_village, parsed_commune = _split_address(address)
             village = village or parsed_village
             commune_text = commune_text or parsed_commune
-        v["village"] = village[:100]
-        v["address_text"] = (address or ", ".join(p for p in (village, commune_text) if p))[:255]
+        v["village"] = self._fit(
+            out,
+            "village" if "village" in self.cols else "address",
+            village,
+            VILLAGE_MAX,
+            fix=_("Chỉ ghi tên thôn/khối phố, ví dụ Thôn 2."),
+        )
+        v["address_text"] = self._fit(
+            out,
+            "address" if address else "village",
+            address or ", ".join(p for p in (village, commune_text) if p),
+            ADDRESS_MAX,
+            cut=True,
+            fix=_("Ghi địa chỉ ngắn gọn: thôn, xã."),
+        )
         v["commune_id"] = None
         if commune_text:
             v["commune_id"] = self._commune(commune_text)
@@ -416,13 +573,14 @@ class RowParser:
                 year = None
             else:
                 if year is None:
-                    self.error(
-                        out,
-                        "household_year",
-                        _("Thiếu năm xác nhận %(l)s.") % {"l": _kind_label(kind)},
-                        _("Ghi năm được công nhận trên sổ hoặc giấy chứng nhận, ví dụ 2026."),
-                    )
-                elif not self._year_current(year):
+                    # Most lists mark "x" with no year: the year is the list's own.
+                    year = self._default_year
+                    if year is None:
+                        out.warnings.append(self._unknown_year_warning(out.row, kind, key))
+                    elif not self._default_year_told:
+                        self._default_year_told = True
+                        out.warnings.append(self._default_year_warning(out.row, key))
+                if year is not None and not self._year_current(year):
                     out.warnings.append(self._stale_warning(out.row, kind, year))
             found.append({"kind": kind, "household_year": year})
 
@@ -450,7 +608,7 @@ class RowParser:
             )
 
     def _guardian(self, row, out) -> None:
-        name = norm.person_name(self._vals.get("guardian_name"))
+        name = self._person_name(out, "guardian_name")
         relation_text = norm.text(self._vals.get("guardian_relation"))
         phone_value = self._vals.get("guardian_phone")
         occupation = norm.text(self._vals.get("guardian_occupation"))
@@ -462,9 +620,11 @@ class RowParser:
         if not (name or phone):
             return
         out.guardian = {
-            "full_name": name[:100],
+            "full_name": name,
             "relation": _relation(relation_text, name),
-            "occupation": occupation[:100],
+            "occupation": self._fit(
+                out, "guardian_occupation", occupation, OCCUPATION_MAX, cut=True
+            ),
             "phone": phone,
         }
         if not name:

@@ -394,11 +394,12 @@ class Circumstance(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="orphan") | ~Q(orphan_label=""), name="circumstance_orphan_label"
             ),
+            # A list that marks "Hộ nghèo" with x names no year and its title none either:
+            # the year is unknown ("chưa rõ năm"), counted as stale in the need score.
             models.CheckConstraint(
                 condition=~Q(kind__in=["poor", "near_poor"])
-                | Q(
-                    household_year__isnull=False, household_year__gte=2000, household_year__lte=2100
-                ),
+                | Q(household_year__isnull=True)
+                | Q(household_year__gte=2000, household_year__lte=2100),
                 name="circumstance_household_year",
             ),
             models.CheckConstraint(
@@ -424,7 +425,8 @@ class Circumstance(models.Model):
         if self.kind == self.Kind.ORPHAN:
             return self.get_orphan_label_display()
         if self.kind in (self.Kind.POOR, self.Kind.NEAR_POOR):
-            return f"{self.get_kind_display()} {self.household_year or ''}".strip()
+            year = self.household_year or _("chưa rõ năm")
+            return f"{self.get_kind_display()} {year}"
         return f"{self.get_kind_display()}: {self.description}"
 
     def clean(self):

@@ -52,9 +52,12 @@ def test_it_needs_type_and_level_for_a_disability_in_the_database(world):
         )
 
 
-def test_it_needs_a_year_for_a_poor_household_in_the_database(world):
+def test_it_needs_a_plausible_year_or_none_for_a_poor_household_in_the_database(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        CircumstanceFactory(student=world.student_dh, kind="poor", household_year=None)
+        CircumstanceFactory(student=world.student_dh, kind="poor", household_year=1999)
+    # No year: a list marked the household with x and said none ("chưa rõ năm").
+    unknown = CircumstanceFactory(student=world.student_dh, kind="poor", household_year=None)
+    assert unknown.summary == "Hộ nghèo chưa rõ năm"
 
 
 def test_it_explains_each_bad_field_in_vietnamese(world):

@@ -34,6 +34,20 @@ def test_it_counts_a_stale_poverty_year_less():
     assert need_score([Circumstance(kind="poor", household_year=2025)], dt.date(2026, 4, 1)) == 3
 
 
+def test_it_counts_an_unknown_poverty_year_as_stale():
+    assert need_score([Circumstance(kind="poor", household_year=None)], TODAY) == 3
+    assert need_score([Circumstance(kind="near_poor", household_year=None)], TODAY) == 2
+    assert str(Circumstance(kind="poor", household_year=None)) == "Hộ nghèo chưa rõ năm"
+
+
+def test_the_sql_recompute_counts_an_unknown_poverty_year_as_stale(world):
+    student = StudentFactory(school=world.school_dh, grade=7)
+    CircumstanceFactory(student=student, kind="near_poor", household_year=None)
+    need_scores_recompute(today=TODAY)
+    student.refresh_from_db()
+    assert student.need_score == 2
+
+
 def test_it_ignores_circumstances_that_ended():
     ended = [Circumstance(kind="near_poor", household_year=2026, ended_on=dt.date(2026, 1, 1))]
     assert need_score(ended, TODAY) == 0
@@ -54,8 +68,9 @@ def test_the_sql_recompute_agrees_with_the_python_formula(world):
                     "orphan_label": rng.choice(["father", "mother", "both"]),
                     "orphan_legal": rng.choice([True, False, None]),
                 },
-                "poor": {"household_year": rng.choice([2023, 2025, 2026])},
-                "near_poor": {"household_year": rng.choice([2023, 2025, 2026])},
+                # None: a year no list said ("chưa rõ năm").
+                "poor": {"household_year": rng.choice([2023, 2025, 2026, None])},
+                "near_poor": {"household_year": rng.choice([2023, 2025, 2026, None])},
                 "other": {
                     "description": "Cha bị bệnh nặng",
                     "confirmed": rng.choice([True, False]),

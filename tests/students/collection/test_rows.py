@@ -145,12 +145,14 @@ def test_it_takes_an_orphan_label(written, label):
     assert parsed.circumstances[0]["orphan_label"] == label
 
 
-def test_it_refuses_a_poor_household_without_a_year():
-    _only_error(
-        _parse(Năm_xác_nhận_hộ_nghèo_cận_nghèo=""),
-        "P (Năm xác nhận hộ nghèo/cận nghèo)",
-        "Thiếu năm xác nhận hộ nghèo",
-    )
+def test_it_records_a_poor_household_without_a_year_as_unknown_with_a_warning():
+    parsed = _parse(Năm_xác_nhận_hộ_nghèo_cận_nghèo="")
+    assert parsed.is_valid
+    assert parsed.circumstances == [{"kind": "poor", "household_year": None}]
+    (warning,) = parsed.warnings
+    assert warning.warning and warning.column == "P (Năm xác nhận hộ nghèo/cận nghèo)"
+    assert "Chưa rõ năm xác nhận hộ nghèo" in warning.message and "chưa rõ năm" in warning.message
+    assert "Năm học" in warning.fix
 
 
 def test_it_warns_of_a_stale_year():
@@ -209,7 +211,7 @@ def test_it_refuses_a_missing_name():
 
 
 def test_it_refuses_a_name_with_digits():
-    _only_error(_parse(Họ_và_tên="Nguyễn Văn An 2"), "B (Họ và tên)", "không hợp lệ")
+    _only_error(_parse(Họ_và_tên="Nguyễn Văn An 2"), "B (Họ và tên)", "có chữ số")
 
 
 def test_it_refuses_another_difficulty_without_words():
