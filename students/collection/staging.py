@@ -532,7 +532,15 @@ class _Stager:
                 pending.append((row, SubmissionRow.Action.NEW, None, {}))
                 v = row.values
                 birth = v["birth_date"].isoformat() if v.get("birth_date") else None
-                self.new_keys[(v["search_key"], birth, v["birth_year"])].append(row.row)
+                self.new_keys[
+                    (
+                        v["search_key"],
+                        birth,
+                        v["birth_year"],
+                        v.get("gender") or "",
+                        v.get("personal_id") or "",
+                    )
+                ].append(row.row)
             else:
                 # Decided once the circumstances and guardians are compared, below.
                 pending.append((row, None, current["pk"], row_changes(row, current)))
@@ -644,12 +652,17 @@ class _Stager:
         return score
 
     def duplicates_find(self, cursor) -> list[tuple]:
-        """New rows whose name and birth match a student studying at another school, in
-        one query for the whole file. A date must match a date; a row with only a year
-        matches students with only that year."""
+        """New rows whose name and birth match a student studying at another school, or
+        any current student of a school of the same district (the rule of
+        students/duplicates/detect.py: a person decides those), in one query for the
+        whole file. A date must match a date; a row with only a year matches students
+        with only that year. Another gender or another personal ID is another child."""
         if not self.new_keys:
             return []
-        keys = [{"key": k, "birth": d, "year": y} for k, d, y in self.new_keys]
+        keys = [
+            {"key": k, "birth": d, "year": y, "gender": g, "pid": p}
+            for k, d, y, g, p in self.new_keys
+        ]
         # A school's list probes the list's name index (given name, then the whole key)
         # once per name; a list of many thousands is cheaper as one pass over the table.
         probe = (
@@ -657,15 +670,29 @@ class _Stager:
             if len(keys) <= _PROBE_KEYS
             else ""
         )
+        # The district is found in SQL: this runs on the look-up connection's thread.
         cursor.execute(
-            "SELECT k.key, k.birth, k.year, s.full_name, sc.name"
-            " FROM jsonb_to_recordset(%s::jsonb) AS k(key text, birth date, year int)"
+            "WITH here AS (SELECT coalesce((SELECT d.path FROM khuyenhoc_area d"
+            "  WHERE d.kind = 'district' AND d.path IN (left(c.path, 4), left(c.path, 8),"
+            "   left(c.path, 12), left(c.path, 16)) ORDER BY d.depth DESC LIMIT 1), c.path)"
+            "  AS path FROM khuyenhoc_school me JOIN khuyenhoc_area c ON c.id = me.commune_id"
+            "  WHERE me.id = %s)"
+            " SELECT k.key, k.birth, k.year, k.gender, k.pid, s.full_name, sc.name, s.status"
+            " FROM jsonb_to_recordset(%s::jsonb)"
+            " AS k(key text, birth date, year int, gender text, pid text)"
             f" JOIN students_student s ON {probe}s.search_key = k.key"
             " AND s.birth_year = k.year"
             " AND (s.birth_date = k.birth OR (s.birth_date IS NULL AND k.birth IS NULL))"
             " JOIN khuyenhoc_school sc ON sc.id = s.school_id"
-            " WHERE s.school_id <> %s AND s.status = %s AND s.merged_into_id IS NULL",
-            [_json(keys), self.school.pk, Status.STUDYING],
+            " JOIN khuyenhoc_area ca ON ca.id = sc.commune_id"
+            " WHERE s.merged_into_id IS NULL"
+            " AND ((s.school_id <> %s AND s.status = %s)"
+            " OR (k.birth IS NOT NULL AND ca.path LIKE (SELECT path FROM here) || '%%'))"
+            " AND (k.gender = '' OR s.gender = k.gender)"
+            " AND (k.pid = '' OR s.personal_id IS NULL OR s.personal_id = k.pid)"
+            # The file's own new students, when it is staged and applied together.
+            " AND s.id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
+            [self.school.pk, _json(keys), self.school.pk, Status.STUDYING, _json(self.new_ids)],
         )
         return cursor.fetchall()
 
@@ -675,19 +702,23 @@ class _Stager:
         if not found:
             return 0
         message = _("Có thể trùng với học sinh %(n)s (sinh %(b)s) đang học ở %(s)s.")
+        # A namesake of the same district who is no longer studying (transferred ...).
+        message_left = _("Có thể trùng với học sinh %(n)s (sinh %(b)s) của %(s)s (%(st)s).")
         fix = _("Nếu là cùng một em, đề nghị hội huyện ghi nhận chuyển trường thay vì thêm mới.")
         warnings: dict[int, list[dict]] = defaultdict(list)
-        for key, birth_date, year, full_name, school_name in found:
+        for key, birth_date, year, gender, pid, full_name, school_name, status in found:
             birth = birth_date.strftime("%d/%m/%Y") if birth_date else str(year)
+            words = {"n": full_name, "b": birth, "s": school_name, "st": Status(status).label}
+            text = (message if status == Status.STUDYING else message_left) % words
             for number in self.new_keys[
-                (key, birth_date.isoformat() if birth_date else None, year)
+                (key, birth_date.isoformat() if birth_date else None, year, gender, pid)
             ]:
                 if len(warnings[number]) < 3:
                     warnings[number].append(
                         {
                             "row": number,
                             "column": "",
-                            "message": message % {"n": full_name, "b": birth, "s": school_name},
+                            "message": text,
                             "fix": fix,
                         }
                     )
