@@ -53,6 +53,12 @@ class Issue:
     message: str
     fix: str = ""
     warning: bool = False
+    code: str = ""  # names the few issues a later step treats apart (NO_CIRCUMSTANCE)
+
+
+# A row marking no circumstance: an error for a new student, a warning for one already on
+# record (students/collection/staging.py), whose circumstances an import never ends.
+NO_CIRCUMSTANCE = "no_circumstance"
 
 
 @dataclass
@@ -186,11 +192,12 @@ class RowParser:
         self._guardian(row, out)
         v["specific_situation"] = norm.text(self._vals.get("situation"))
         wishes_text = norm.text(self._vals.get("wishes"))
-        v["wishes"] = list(vocab.all_phrases(wishes_text, vocab.WISHES)) if wishes_text else []
+        wishes, v["wishes_note"] = vocab.wishes_read(wishes_text) if wishes_text else ((), "")
+        v["wishes"] = list(wishes)
         v["wishes_note"] = self._fit(
             out,
             "wishes",
-            wishes_text if wishes_text and not v["wishes"] else "",
+            v["wishes_note"],
             WISHES_NOTE_MAX,
             cut=True,
             fix=_("Ghi ngắn gọn; chi tiết ghi vào cột Hoàn cảnh cụ thể."),
@@ -598,13 +605,16 @@ class RowParser:
             found.append({"kind": "other", "description": description})
 
         if not found:
-            self.error(
-                out,
-                "",
-                _("Học sinh chưa thuộc diện nào."),
-                _(
-                    "Đánh dấu ít nhất một cột: Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận nghèo hoặc Hoàn cảnh khác."
-                ),
+            out.errors.append(
+                Issue(
+                    out.row,
+                    "",
+                    _("Học sinh chưa thuộc diện nào."),
+                    _(
+                        "Đánh dấu ít nhất một cột: Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận nghèo hoặc Hoàn cảnh khác."
+                    ),
+                    code=NO_CIRCUMSTANCE,
+                )
             )
 
     def _guardian(self, row, out) -> None:

@@ -83,6 +83,45 @@ WISHES = (
     ("cap", "clothes"),
     ("ao am", "clothes"),
 )
+# A part of the wishes cell that says "other" without saying what.
+_OTHER_WISH = {"khac", "nguyen vong khac"}
+# "Khác: ..." (as the application writes a wish of its own): the rest of the cell is it.
+_OWN_WISH = re.compile(r"(?:^|[;,])\s*(?:nguyen vong\s+)?khac\s*:\s*")
+
+
+@lru_cache(maxsize=1024)
+def wishes_read(text: str) -> tuple[tuple[str, ...], str]:
+    """(wishes, written wish) from a wishes cell. Parts are separated by ";" when the
+    cell has one (as the application writes them: "Sách vở, đồ dùng học tập" holds a
+    comma), else by ",". "Khác" is the wish "other"; "Khác: Áo ấm mùa đông" is a wish
+    of its own, the rest of the cell, read as written (not as "Quần áo"). A part naming
+    no wish is a wish of its own too. A cell naming no wish at all is kept as written."""
+    own: list[str] = []
+    key = search_key(text)
+    marked = _OWN_WISH.search(key) if len(key) == len(text) else None
+    if marked:
+        own_text = text[marked.end() :].strip()
+        text = text[: marked.start()]
+    separator = ";" if ";" in text else ","
+    wishes: list[str] = []
+    for part in (p.strip() for p in text.split(separator)):
+        if not part:
+            continue
+        found = all_phrases(part, WISHES)
+        if not found and " ".join(_NOT_WORD.sub(" ", search_key(part)).split()) in _OTHER_WISH:
+            found = ("other",)
+        if not found:
+            own.append(part)
+        wishes += [w for w in found if w not in wishes]
+    if marked:
+        own.append(own_text)
+    elif not wishes:
+        return (), text
+    if own and "other" not in wishes:
+        wishes.append("other")
+    return tuple(wishes), f"{separator} ".join(p for p in own if p)
+
+
 COMMUNE_PREFIXES = ("thi tran ", "phuong ", "xa ", "tt. ", "tt ", "p. ", "x. ", "dac khu ")
 VILLAGE_PREFIXES = (
     "thon ",

@@ -4,7 +4,10 @@ The same writer makes a school's template (pre-filled, with drop-down lists and 
 instructions sheet) and the student export. openpyxl in write-only mode streams the
 rows, so memory stays flat whatever the size of the list. Every value is written the
 way the parser (students/collection/parse.py) reads it back: dates as real date cells,
-IDs and phones as text, criteria as the words of vocab.py, marks as "x".
+IDs and phones as text, criteria as the words of vocab.py, marks as "x", communes by
+their full name ("Thị trấn Gio Linh": since 2025 there is also a commune "Gio Linh"),
+wishes separated by ";" (two wish labels hold a comma). Text a spreadsheet could take
+for a formula is written inert (khuyenhoc/spreadsheet.py).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from khuyenhoc.spreadsheet import xlsx_cell, xlsx_inert
 from students.collection.columns import CANONICAL, CANONICAL_HEADERS
 from students.models import Circumstance, Ethnicity, Guardian
 
@@ -101,6 +106,16 @@ _WIDTHS = {
 _TEXT_KEYS = ("personal_id", "moet_code", "class_name", "guardian_phone")
 _TEXT_COLUMNS = frozenset(_INDEX[k] for k in _TEXT_KEYS)
 _BIRTH = _INDEX["birth"]
+_NAME = _INDEX["full_name"]
+# The columns that say which circumstances a student has: all empty, the row is flagged.
+_CIRCUMSTANCE_COLUMNS = tuple(
+    _INDEX[k] for k in ("disability", "disability_level", "orphan", "poor", "near_poor", "other")
+)
+NO_CIRCUMSTANCE_NOTE = (
+    "Chưa thuộc diện nào: đánh dấu ít nhất một cột Khuyết tật, Mồ côi, Hộ nghèo, "
+    "Hộ cận nghèo hoặc Hoàn cảnh khác nếu em thuộc diện."
+)
+WISH_SEPARATOR = "; "
 
 # Drop-down lists on the hidden sheet: (column key, heading on that sheet, values).
 # The headings avoid the canonical words so the parser never mistakes this sheet for
@@ -198,7 +213,8 @@ def student_cells(student: dict, number: int, *, circumstances, guardian: dict |
     household = poor or near_poor
     other = "; ".join(c["description"] for c in by_kind.get("other", ()) if c["description"])
     village = student["village"]
-    commune = student["commune__short_name"] or student["commune__name"] or ""
+    # The full name, with its unit: "Gio Linh" alone is also a commune since 2025.
+    commune = student["commune__name"] or student["commune__short_name"] or ""
     if not commune and student["address_text"]:
         # An address the import could not match: give back what the school wrote.
         commune = student["address_text"]
@@ -232,13 +248,15 @@ def student_cells(student: dict, number: int, *, circumstances, guardian: dict |
 
 
 def wishes_text(wishes: list[str], note: str = "") -> str:
-    """ "Học bổng, Xe đạp"; a written wish of its own stands in for "Khác"."""
+    """ "Học bổng; Xe đạp; Khác: Áo ấm mùa đông", read back by vocab.wishes_read: ";"
+    between wishes ("Sách vở, đồ dùng học tập" holds a comma), a written wish of its own
+    last, after "Khác:" (so that its words are not taken for a listed wish)."""
     parts = [WISH_LABELS[w] for w in wishes if w in WISH_LABELS and w != "other"]
     if note:
-        parts.append(note)
+        parts.append(f"{WISH_LABELS['other']}: {note}")
     elif "other" in wishes:
         parts.append(WISH_LABELS["other"])
-    return ", ".join(parts)
+    return WISH_SEPARATOR.join(parts)
 
 
 def _font(bold=False, size=11, italic=False) -> Font:
@@ -325,7 +343,7 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
     ws.page_setup.fitToHeight = 0
 
     for i, line in enumerate(title_lines):
-        cell = WriteOnlyCell(ws, value=line)
+        cell = xlsx_inert(WriteOnlyCell(ws, value=line))
         cell.font = _font(bold=True, size=14 if i == 0 else 12, italic=i > 0 and i == 2)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.append([cell])
@@ -351,6 +369,7 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
     year_proto.number_format = "0"  # explicit, or the column's text format applies
     text_proto = WriteOnlyCell(ws, value=None)
     text_proto.number_format = TEXT_FORMAT
+    no_circumstance_fill = PatternFill("solid", fgColor="FFEB9C")
 
     count = 0
     for values in rows:
@@ -365,8 +384,15 @@ def _list_sheet_write(wb, *, name: str, title_lines: list[str], rows: Iterable[l
             if value not in (None, ""):
                 cell = WriteOnlyCell(ws, value=str(value))
                 cell._style = text_proto._style
-                out[index] = cell
-        ws.append([None if v == "" else v for v in out])
+                out[index] = xlsx_inert(cell)
+        if all(out[i] in (None, "") for i in _CIRCUMSTANCE_COLUMNS):
+            # A student added in the pages, whose circumstances are still to record:
+            # flagged where the school looks, without a value the upload would read.
+            cell = xlsx_inert(WriteOnlyCell(ws, value=out[_NAME]))
+            cell.fill = no_circumstance_fill
+            cell.comment = Comment(NO_CIRCUMSTANCE_NOTE, "Hội Khuyến học")
+            out[_NAME] = cell
+        ws.append([None if v == "" else xlsx_cell(ws, v) for v in out])
         count += 1
 
     return ws, first_data, count
@@ -482,8 +508,9 @@ COLUMN_HELP = {
     "guardian_phone": "Số điện thoại liên lạc, 10 chữ số bắt đầu bằng 0 (cột dạng văn bản).",
     "situation": "Hoàn cảnh cụ thể của học sinh, vài câu ngắn.",
     "wishes": (
-        "Nguyện vọng, cách nhau bằng dấu phẩy: Học bổng, Xe đạp, Sách vở, đồ dùng học tập, "
-        "Hỗ trợ học phí, Bảo hiểm y tế, Quần áo, cặp sách, hoặc ghi nguyện vọng khác."
+        "Nguyện vọng, cách nhau bằng dấu chấm phẩy (;): Học bổng; Xe đạp; Sách vở, đồ dùng "
+        "học tập; Hỗ trợ học phí; Bảo hiểm y tế; Quần áo, cặp sách; Khác. Nguyện vọng khác "
+        "ghi cuối cùng sau “Khác:”, ví dụ: Học bổng; Khác: Sửa lại nhà."
     ),
     "note": "Ghi chú thêm cho hội khuyến học (nếu có).",
 }

@@ -365,7 +365,7 @@ def test_it_keeps_a_written_wish_of_its_own(world, tmp_path):
     CircumstanceFactory(student=an)
     path, _count = _write(world.school_dh, tmp_path)
     (row,) = _parse(world.school_dh, path).rows
-    assert (row.values["wishes"], row.values["wishes_note"]) == ([], "Sửa lại nhà")
+    assert (row.values["wishes"], row.values["wishes_note"]) == (["other"], "Sửa lại nhà")
 
 
 def test_it_reads_back_the_clothes_wish(world, tmp_path):
