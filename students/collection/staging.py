@@ -28,7 +28,13 @@ from khuyenhoc.models import Area, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
 from students.collection.parse import OpenedFile, file_open, gc_paused
-from students.collection.rows import Issue, ParsedRow, RowContext, ethnicity_keys
+from students.collection.rows import (
+    NO_CIRCUMSTANCE,
+    Issue,
+    ParsedRow,
+    RowContext,
+    ethnicity_keys,
+)
 from students.collection.vocab import COMMUNE_PREFIXES, strip_prefix
 from students.models import Ethnicity, Status, Submission, SubmissionRow
 from students.scoring import need_score
@@ -183,12 +189,58 @@ def row_changes(row: ParsedRow, current: dict) -> dict:
             continue
         old = current.get(f)
         if f == "wishes":
-            if sorted(old or []) == sorted(new):
+            # A written wish of its own is the wish "other", ticked or not.
+            if _wish_set(old, current.get("wishes_note")) == _wish_set(
+                new, row.values.get("wishes_note")
+            ):
                 continue
+        elif f == "address_text" and _same_place(row.values, current):
+            # The address "as written" is kept as the school first wrote it ("Thôn 2,
+            # xã Linh Trường, huyện Gio Linh"); the template gives back its village
+            # and commune, which read back as a shorter text for the same place.
+            continue
         elif old == new:
             continue
         changes[f] = [_jsonable(old), _jsonable(new)]
     return changes
+
+
+def _wish_set(wishes, note) -> set[str]:
+    return {*(wishes or ()), *(("other",) if note else ())}
+
+
+def _same_place(values: dict, current: dict) -> bool:
+    """The row's village and commune (blank: as on record) are those on record."""
+    commune = values.get("commune_id") or current.get("commune_id")
+    village = values.get("village") or current.get("village")
+    return commune is not None and (commune, village) == (
+        current.get("commune_id"),
+        current.get("village"),
+    )
+
+
+def _matchable(row: ParsedRow) -> bool:
+    """A row with no error, or whose only error is that it marks no circumstance (which
+    is no error for a student already on record)."""
+    return all(i.code == NO_CIRCUMSTANCE for i in row.errors)
+
+
+def _on_record_without_circumstance(row: ParsedRow) -> None:
+    """The row of a student on record marks no circumstance: the import keeps those on
+    record (it never ends one), so the row is valid, with a warning."""
+    row.errors = [i for i in row.errors if i.code != NO_CIRCUMSTANCE]
+    row.warnings.append(
+        Issue(
+            row.row,
+            "",
+            _("Dòng này chưa đánh dấu diện nào."),
+            _(
+                "Các diện đã ghi nhận của học sinh được giữ nguyên. Nếu học sinh chưa có diện nào, đánh dấu ít nhất một cột: Khuyết tật, Mồ côi, Hộ nghèo, Hộ cận nghèo hoặc Hoàn cảnh khác."
+            ),
+            warning=True,
+            code=NO_CIRCUMSTANCE,
+        )
+    )
 
 
 CIRCUMSTANCE_DETAIL = {
@@ -501,17 +553,19 @@ class _Stager:
             self.by_name = Matcher.school_students(school=self.school)
         matcher = Matcher(
             school=self.school,
-            rows=[r for r in rows if not r.errors],
+            rows=[r for r in rows if _matchable(r)],
             by_name=self.by_name,
             lookup=self.lookup,
         )
         pending = []
         matched: set[int] = set()
         for row in rows:
-            current = matcher.match(row, self.taken) if not row.errors else None
+            current = matcher.match(row, self.taken) if _matchable(row) else None
             if current is not None and current["school_id"] != self.school.pk:
                 self._other_school(row, current)
                 current = None
+            if current is not None and row.errors:
+                _on_record_without_circumstance(row)
             identity = row.values.get("personal_id") or row.values.get("moet_code")
             if identity:
                 if identity in self.seen_keys:
