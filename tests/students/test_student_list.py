@@ -437,6 +437,8 @@ def test_it_caps_the_count_and_counts_exactly_on_demand(
     from students import selectors
 
     monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
+    # PostgreSQL expects more rows than an exact count may read (a province).
+    monkeypatch.setattr(selectors, "LIST_COUNT_EXACT_MAX", 0)
     settings.STUDENT_PAGE_SIZE = 2
     StudentFactory.create_batch(4, school=world.school_dh)
     client.force_login(provincial_staff)
@@ -701,3 +703,47 @@ def test_it_shows_each_row_escaped_with_its_link_labels_and_badges(client, world
     # A row without circumstances, not verified: a dash and "Chưa".
     plain = html[html.index(f'href="/hoc-sinh/{world.student_dh.pk}/"') :].split("</tr>")[0]
     assert '<span class="muted">—</span>' in plain and '<span class="muted">Chưa</span>' in plain
+
+
+def test_it_counts_a_small_selection_exactly_past_the_cap(
+    client, world, district_staff_dh, settings, monkeypatch
+):
+    # A district of 3,000 is not "Hơn 2.000": past the cap, a selection PostgreSQL
+    # expects to be small is counted exactly (one EXPLAIN, one more count).
+    from students import selectors
+
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
+    settings.STUDENT_PAGE_SIZE = 2
+    StudentFactory.create_batch(6, school=world.school_dh)
+    client.force_login(district_staff_dh)
+    response = client.get(URL)
+    page = response.context["page"]
+    assert (page.count, page.count_is_exact, page.num_pages) == (7, True, 4)
+    assert "7 học sinh" in response.content.decode()
+    assert "Hơn" not in response.content.decode()
+
+
+def test_it_says_more_than_when_the_small_selection_was_not(
+    client, world, district_staff_dh, settings, monkeypatch
+):
+    # The estimate was wrong: the count still stops at LIST_COUNT_EXACT_MAX.
+    from students import selectors
+
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "LIST_COUNT_EXACT_MAX", 4)
+    settings.STUDENT_PAGE_SIZE = 2
+    StudentFactory.create_batch(6, school=world.school_dh)
+    client.force_login(district_staff_dh)
+    page = client.get(URL).context["page"]
+    assert (page.count, page.count_is_exact) == (4, False)
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "10000001", "-5", "x", "1e3"])
+def test_it_shows_the_first_page_for_a_page_number_past_any_list(
+    client, world, district_staff_dh, number
+):
+    client.force_login(district_staff_dh)
+    response = client.get(URL, {"page": number})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert world.student_dh.full_name in response.content.decode()
