@@ -1,9 +1,13 @@
 """The review queue: scope (both records inside), 404 for outsiders, leaders look but
 do not decide, staff merge and mark not duplicates through the pages."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from students.duplicates import duplicates_detect
 from students.models import DuplicatePair, Student
 from tests.factories import GuardianFactory, StudentFactory
 
@@ -212,3 +216,125 @@ def test_it_offers_the_detection_to_provincial_staff(client, pairs, provincial_s
     page = client.get(reverse("duplicates:list"))
     assert page.context["can_detect"] is True
     assert reverse("duplicates:detect") in page.content.decode()
+
+
+def test_a_pending_pair_keeps_its_page_when_namesakes_are_added(client, world, provincial_staff):
+    """The report: two "Hồ Văn Kăn" born 23/11/2014 in one school were queued; more
+    namesakes were added, detection ran again, and the pair's page answered 404."""
+    born = dt.date(2014, 11, 23)
+
+    def kan(name="Hồ Văn Kăn"):
+        return StudentFactory(
+            full_name=name, school=world.school_gl, commune=world.gio_my, birth_date=born
+        )
+
+    kan(), kan("Ho Van Kan")
+    duplicates_detect()
+    pair = DuplicatePair.objects.get()
+    url = reverse("duplicates:detail", args=[pair.pk])
+    for _ in range(5):
+        kan()
+    duplicates_detect()
+    client.force_login(provincial_staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["pair"].state == DuplicatePair.State.PENDING
+
+
+def test_the_queue_shows_a_pair_whose_record_changed_or_is_no_longer_found(
+    client, world, pairs, provincial_staff
+):
+    inside, across = pairs
+    # A record corrected after the pair was found; the next run no longer finds it.
+    Student.objects.filter(pk=inside.student_b_id).update(
+        class_name="9C", updated_at=timezone.now()
+    )
+    DuplicatePair.objects.filter(pk=inside.pk).update(missing_since=timezone.now())
+    client.force_login(provincial_staff)
+    body = client.get(reverse("duplicates:list")).content.decode()
+    assert body.count("hồ sơ đã thay đổi sau khi phát hiện") == 1
+    assert body.count("lần tìm gần nhất không còn thấy") == 1
+    detail = client.get(reverse("duplicates:detail", args=[inside.pk])).content.decode()
+    assert "Hồ sơ đã thay đổi sau khi phát hiện" in detail
+
+
+def test_provincial_staff_undo_a_merge_from_the_pair_page(
+    client, world, pairs, district_staff_dh, provincial_staff
+):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    merge = reverse("duplicates:merge", args=[inside.pk])
+    client.post(merge, {"keep": world.student_dh.pk, "confirmed": "1"})
+    other = Student.objects.get(pk=other_of(inside, world.student_dh))
+    assert other.merged_into_id == world.student_dh.pk
+    # District staff see the merge but may not undo it.
+    page = client.get(reverse("duplicates:detail", args=[inside.pk]))
+    assert not page.context["can_undo"]
+    assert "Hoàn tác lần gộp này" not in page.content.decode()
+    client.force_login(provincial_staff)
+    page = client.get(reverse("duplicates:detail", args=[inside.pk]))
+    assert page.context["can_undo"]
+    response = client.post(reverse("duplicates:merge-undo", args=[inside.pk]), follow=True)
+    body = response.content.decode()
+    assert "Đã hoàn tác lần gộp" in body
+    assert "Hoàn tác lúc" in body and "hoi_dongha" not in body.split("Các lần gộp")[0]
+    other.refresh_from_db()
+    assert other.merged_into_id is None
+    inside.refresh_from_db()
+    assert inside.state == DuplicatePair.State.PENDING
+    # Decided pairs are listed under their state; this one is back in the queue.
+    assert inside in client.get(reverse("duplicates:list")).context["pairs"]
+    merged_list = client.get(reverse("duplicates:list"), {"state": "merged"})
+    assert list(merged_list.context["pairs"]) == []
+
+
+def test_a_record_merged_away_shows_no_status_consent_or_edit(
+    client, world, pairs, district_staff_dh
+):
+    inside, across = pairs
+    client.force_login(district_staff_dh)
+    client.post(
+        reverse("duplicates:merge", args=[inside.pk]),
+        {"keep": world.student_dh.pk, "confirmed": "1"},
+    )
+    other = other_of(inside, world.student_dh)
+    body = client.get(reverse("students:detail", args=[other])).content.decode()
+    head = body.split('class="record-toc"')[0]
+    assert "Đã gộp vào hồ sơ khác" in head
+    assert "Đang học" not in body
+    assert "Thiếu đồng ý xử lý dữ liệu" not in body
+    assert 'badge-warn">Chưa có</span>' not in body
+    assert reverse("students:edit", args=[other]) not in body
+    assert reverse("duplicates:detail", args=[inside.pk]) in body
+    # The kept record still shows its own.
+    kept = client.get(reverse("students:detail", args=[world.student_dh.pk])).content.decode()
+    assert "Đang học" in kept and "Thiếu đồng ý xử lý dữ liệu" in kept
+
+
+def test_the_kept_record_history_reads_as_a_merge(client, world, pairs, district_staff_dh):
+    inside, across = pairs
+    other = other_of(inside, world.student_dh)
+    GuardianFactory(student_id=other, full_name="Lê Thị Hoa", relation="mother")
+    Student.objects.filter(pk=other).update(personal_id="045212000123")
+    client.force_login(district_staff_dh)
+    client.post(
+        reverse("duplicates:merge", args=[inside.pk]),
+        {"keep": world.student_dh.pk, "confirmed": "1"},
+    )
+    response = client.get(reverse("students:detail", args=[world.student_dh.pk]))
+    (entry,) = [e for e in response.context["history"] if e.source == "Gộp hồ sơ trùng"]
+    assert entry.source_url == reverse("duplicates:detail", args=[inside.pk])
+    items = {(i.subject, i.action) for i in entry.items}
+    assert (f"Hồ sơ Nguyen Van An (số {other})", "Gộp vào hồ sơ này") in items
+    assert ("Phụ huynh: Lê Thị Hoa (Mẹ)", f"Chuyển từ hồ sơ số {other} về hồ sơ này") in items
+    # The kept record took the ID; the other record's loss of it is not shown as
+    # this record's.
+    own = [i for i in entry.items if i.subject == "Hồ sơ"]
+    assert [(c.old, c.new) for i in own for c in i.changes] == [("(trống)", "045212000123")]
+    # The record merged away says where its rows went.
+    away = client.get(reverse("students:detail", args=[other]))
+    (entry,) = [e for e in away.context["history"] if e.source == "Gộp hồ sơ trùng"]
+    assert (
+        "Phụ huynh: Lê Thị Hoa (Mẹ)",
+        f"Chuyển sang hồ sơ số {world.student_dh.pk}",
+    ) in {(i.subject, i.action) for i in entry.items}
