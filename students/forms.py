@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
+from khuyenhoc.text import clean_text
 from students import selectors
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student, Wish
 from students.services import STUDENT_FIELDS
-from students.validation import phone_error, student_errors
+from students.validation import name_error, phone_error, student_errors
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
@@ -140,8 +141,9 @@ class StudentForm(forms.ModelForm):
             self.fields["status"].widget = forms.HiddenInput()
 
     def clean_full_name(self):
-        from khuyenhoc.text import clean_text
-
+        # Invisible characters (zero-width, bidi controls) go without a word: the name
+        # the person sees does not change. The rule on what a name may hold runs in
+        # student_errors (full_clean), for this form and every other way in.
         return clean_text(self.cleaned_data["full_name"])
 
     def clean_personal_id(self):
@@ -214,9 +216,11 @@ class GuardianForm(forms.ModelForm):
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
 
     def clean_full_name(self):
-        from khuyenhoc.text import clean_text
-
-        return clean_text(self.cleaned_data["full_name"])
+        name = clean_text(self.cleaned_data["full_name"])
+        message = name_error(name)
+        if message:
+            raise ValidationError(message)
+        return name
 
     def clean_phone(self):
         phone = re.sub(r"\D", "", self.cleaned_data.get("phone") or "")

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyenhoc.text import name_problem
+
 PERSONAL_ID = re.compile(r"^[0-9]{12}$")
 PHONE = re.compile(r"^0[0-9]{9,10}$")
 
@@ -26,9 +28,20 @@ def personal_id_message(value: str) -> str:
     ) % {"problem": problem}
 
 
+def name_error(name: str | None) -> str | None:
+    """The message for a person's name that breaks the rule of khuyenhoc/text.py (the
+    one imported files follow too), or None."""
+    problem = name_problem(name or "")
+    return f"{problem[0]} {problem[1]}" if problem else None
+
+
 def student_errors(student) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
+
+    message = name_error(getattr(student, "full_name", ""))
+    if message:
+        errors.setdefault("full_name", []).append(message)
 
     if student.personal_id and not PERSONAL_ID.match(student.personal_id):
         errors.setdefault("personal_id", []).append(personal_id_message(student.personal_id))
