@@ -71,6 +71,35 @@ def test_it_names_a_column(top, sub, key):
     assert column_for(top, sub) == key
 
 
+@pytest.mark.parametrize(
+    ("top", "sub", "key"),
+    [
+        ("", "Họ tên cha (mẹ) hoặc người giám hộ", "guardian_name"),
+        ("", "HỌ TÊN CHA (MẸ) HOẶC NGƯỜI GIÁM HỘ", "guardian_name"),
+        ("", "Họ tên cha/mẹ", "guardian_name"),
+        ("", "Họ tên bố mẹ hoặc người giám hộ", "guardian_name"),
+        ("", "Họ và tên bố (mẹ)/người giám hộ", "guardian_name"),
+        ("", "Cha mẹ/người giám hộ", "guardian_name"),
+        ("", "Phụ huynh", "guardian_name"),
+        ("", "Họ tên mẹ", "guardian_name"),
+        ("", "Người nuôi dưỡng", "guardian_name"),
+        ("", "SĐT của cha mẹ", "guardian_phone"),
+        ("", "Điện thoại phụ huynh", "guardian_phone"),
+        ("", "Nghề nghiệp của bố mẹ", "guardian_occupation"),
+        ("Cha mẹ/người giám hộ", "Họ tên", "guardian_name"),
+        ("Cha mẹ/người giám hộ", "Số điện thoại", "guardian_phone"),
+        ("Thông tin bố mẹ", "Họ và tên", "guardian_name"),
+        # Not the guardian, though they name a parent.
+        ("", "Mồ côi cha", "orphan_father"),
+        ("", "Họ tên học sinh", "full_name"),
+        ("", "Hoàn cảnh gia đình (cha mẹ ly hôn)", None),
+        ("Mồ côi", "Mẹ", "orphan_mother"),
+    ],
+)
+def test_it_names_the_guardians_columns_as_schools_spell_them(top, sub, key):
+    assert column_for(top, sub) == key
+
+
 def test_it_names_every_canonical_column():
     mapped = header_find([CANONICAL_HEADERS])
     assert len(mapped.columns) == len(CANONICAL_HEADERS)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from students.collection.apply import submission_apply
@@ -316,7 +317,9 @@ def test_the_usual_form_goes_into_the_registry(tmp_path, world, school_staff_gl)
     assert an.circumstances.get(kind="near_poor").household_year == 2026
 
 
-def test_a_list_without_any_year_is_written_with_the_year_unknown(tmp_path, world, school_staff_gl):
+def test_a_list_without_any_year_is_written_with_the_year_unknown(
+    client, tmp_path, world, school_staff_gl
+):
     path = _xlsx(tmp_path / "ds.xlsx", year_line=None)
     submission = submission_stage(
         submission=submission_create(user=school_staff_gl, school=world.school_gl, upload=path)
@@ -330,3 +333,6 @@ def test_a_list_without_any_year_is_written_with_the_year_unknown(tmp_path, worl
     c = unknown.get(student__full_name=STUDENTS[3][1])
     assert c.summary == "Hộ cận nghèo chưa rõ năm"
     assert c.student.need_score == 2  # near-poor, stale: 2 (4 when current)
+    client.force_login(school_staff_gl)
+    page = client.get(reverse("students:detail", args=[c.student_id])).content.decode()
+    assert "chưa rõ năm" in page and "đã cũ" not in page
