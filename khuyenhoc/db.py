@@ -5,7 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import psycopg
 from django.db import connection
+
+
+def side_connect(*, autocommit: bool = False) -> psycopg.Connection:
+    """A connection of psycopg's own to Django's database, beside Django's connection
+    (for work another thread does while that one is busy).
+
+    Built from Django's own connection parameters, so that whatever the settings say
+    reaches it: the embedded server's socket folder arrives as OPTIONS["host"], not as
+    HOST (tests/khuyenhoc/test_db.py). Django's cursor class and adapters stay with
+    Django's connections: callers read plain psycopg values."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    return psycopg.connect(**params, autocommit=autocommit)
 
 
 def ids_reserve(*, table: str, count: int) -> list[int]:

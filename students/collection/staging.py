@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyenhoc.db import ids_reserve
+from khuyenhoc.db import ids_reserve, side_connect
 from khuyenhoc.models import Area, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
@@ -407,17 +407,7 @@ def side_connection(*, submission_id: int, autocommit: bool = False):
     """A second connection to the database (psycopg's own), or None when it would not
     see the submission: the submission is not committed yet (a caller's transaction,
     as in tests), and the caller's connection must do the work."""
-    import psycopg
-
-    params = connection.settings_dict
-    conn = psycopg.connect(
-        dbname=params["NAME"],
-        user=params["USER"] or None,
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-        autocommit=autocommit,
-    )
+    conn = side_connect(autocommit=autocommit)
     if conn.execute("SELECT 1 FROM students_submission WHERE id = %s", [submission_id]).fetchone():
         if not autocommit:
             conn.rollback()
