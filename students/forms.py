@@ -9,11 +9,14 @@ from types import SimpleNamespace
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from khuyenhoc.models import Area, School
 from khuyenhoc.text import clean_text
+from khuyenhoc.widgets import CommuneField
 from students import selectors
+from students.address_services import region_roots
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student, Wish
 from students.services import STUDENT_FIELDS
 from students.validation import name_error, phone_error, student_errors
@@ -43,11 +46,6 @@ def date_field(label, **kwargs) -> forms.DateField:
 class SchoolField(forms.ModelChoiceField):
     def label_from_instance(self, obj: School) -> str:
         return f"{obj.name} ({obj.grade_min}-{obj.grade_max})"
-
-
-class CommuneField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Area) -> str:
-        return obj.name
 
 
 def _personal_id_message(value: str) -> str | None:
@@ -119,12 +117,14 @@ class StudentForm(forms.ModelForm):
         open_or_own = Q(is_active=True) | Q(pk=self.instance.school_id)
         schools = selectors.schools_for_student_change(user=user).filter(open_or_own)
         self.fields["school"].queryset = schools.order_by("name", "pk")
-        communes = Area.objects.for_user(user, "view").filter(kind=Area.Kind.COMMUNE)
-        if self.instance.pk and self.instance.commune_id:
-            # Keep the commune already on record even when it lies outside the scope.
-            communes = communes | Area.objects.filter(pk=self.instance.commune_id)
-        self.fields["commune"].queryset = communes.order_by("path")
-        self.fields["commune"].empty_label = _("(chưa rõ)")
+        # Students live in any commune of their school's province, under its 2025 name or
+        # an older one (khuyenhoc/widgets.py); the commune on record stays a choice.
+        own = Q(pk=self.instance.school_id) if self.instance.pk else Q(pk__in=schools)
+        roots = School.objects.filter(own).annotate(root=Substr("commune__path", 1, Area.steplen))
+        self.fields["commune"].offer(
+            roots=region_roots(roots.values_list("root", flat=True).distinct()),
+            keep=self.instance.commune if self.instance.commune_id else None,
+        )
         self.fields["ethnicity"].queryset = Ethnicity.objects.order_by("code")
         self.fields["school"].empty_label = _("Chọn trường")
         self.fields["full_name"].widget.attrs["autocomplete"] = "off"
