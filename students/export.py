@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import QueryDict
 
 from khuyenhoc.jobs import job_create, job_enqueue, job_progress, job_run
+from students.collection.template import students_export_write
 
 
 def export_path(job_id: int) -> Path:
@@ -84,50 +85,13 @@ def filter_title(filterset) -> str:
 
 def students_export_write_progress(*, queryset, path, title: str, progress) -> int:
     """students/collection/template.py's students_export_write (the canonical writer of
-    workbook.py: one sheet per school, schools by name, students by class and name),
-    reporting `progress(rows written)` every PROGRESS_EVERY rows."""
-    from itertools import groupby
-    from operator import itemgetter
-
-    from django.utils import timezone
-
-    from khuyenhoc.models import School
-    from students.collection.template import _or_empty, _renumbered, _sheet_name
-    from students.collection.workbook import LIST_TITLE, student_rows, workbook_write_sheets
-
-    today = timezone.localdate()
-    subtitle = f"{title}, xuất ngày {today:%d/%m/%Y}"
-    schools = {s.pk: s for s in School.objects.filter(pk__in=queryset.values("school_id"))}
-    students = queryset.order_by(
-        "school__name", "school_id", "grade", "class_name", "search_key", "pk"
-    )
-    written = 0
-
-    def counted(pairs):
-        nonlocal written
-        for pair in pairs:
-            written += 1
-            if written % PROGRESS_EVERY == 0:
-                progress(written)
-            yield pair
-
-    pairs = counted(student_rows(students, today=today, with_school=True))
-    used: set[str] = set()
-
-    def sheets():
-        for school_id, group in groupby(pairs, key=itemgetter(0)):
-            school = schools[school_id]
-            yield (
-                _sheet_name(school.name, used),
-                [LIST_TITLE, school.name, subtitle],
-                _renumbered(cells for _id, cells in group),
-            )
-
-    count = workbook_write_sheets(
+    workbook.py: one sheet per school, schools by name, students by class and name,
+    communes with their unit, formula-like text inert), reporting `progress(rows
+    written)` every PROGRESS_EVERY rows."""
+    return students_export_write(
+        queryset=queryset,
         path=path,
-        sheets=_or_empty(sheets(), [LIST_TITLE, title, subtitle]),
-        with_validation=False,
-        instructions=False,
+        title=title,
+        progress=progress,
+        progress_every=PROGRESS_EVERY,
     )
-    progress(written)
-    return count

@@ -41,6 +41,9 @@ ID = "ID"
 SCHOOL = "Mã trường"
 COMMUNE = "Mã xã/phường"
 _WISH_SPLIT = re.compile(r"\s*[,;\n]\s*")
+# Two wish labels hold a comma ("Sách vở, đồ dùng học tập"): wishes are written apart
+# with ";" and read back by the longest run of parts that names one.
+WISH_SEPARATOR = "; "
 
 
 def _column(key: str, fallback: str = "") -> str:
@@ -174,7 +177,7 @@ class StudentResource(ScopedResource):
 
     def dehydrate_wishes(self, student):
         labels = dict(Wish.choices)
-        return ", ".join(str(labels.get(w, w)) for w in student.wishes or ())
+        return WISH_SEPARATOR.join(str(labels.get(w, w)) for w in student.wishes or ())
 
     def dehydrate_status(self, student):
         return student.get_status_display() if student.status else ""
@@ -421,15 +424,24 @@ class StudentResource(ScopedResource):
 
     @staticmethod
     def parse_wishes(value) -> list[str]:
-        text = cell(value)
-        if not text:
-            return []
-        wishes = []
-        for part in _WISH_SPLIT.split(text):
-            if part:
-                wish = choice_cell(part, Wish.choices)
+        """Wishes by label or code, apart by ";", "," or a new line: "Học bổng; Sách
+        vở, đồ dùng học tập" as written by the export, "Học bổng, Xe đạp" as typed."""
+        parts = [p for p in _WISH_SPLIT.split(cell(value)) if p]
+        wishes: list[str] = []
+        start = 0
+        while start < len(parts):
+            # The longest run of parts from here that is one wish's label.
+            for end in range(len(parts), start, -1):
+                try:
+                    wish = choice_cell(", ".join(parts[start:end]), Wish.choices)
+                except ValueError:
+                    if end == start + 1:
+                        raise
+                    continue
                 if wish not in wishes:
                     wishes.append(wish)
+                start = end
+                break
         return wishes
 
     def before_save_instance(self, instance, row, **kwargs):

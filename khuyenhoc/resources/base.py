@@ -11,6 +11,7 @@ from import_export import resources
 from import_export.instance_loaders import BaseInstanceLoader
 
 from khuyenhoc.access import CHANGE, VIEW
+from khuyenhoc.spreadsheet import csv_read
 from khuyenhoc.text import clean_text, search_key
 
 ADMIN_IMPORT_SOURCE = "admin-import"
@@ -150,6 +151,8 @@ class ScopedResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.row_number = 0
+        # The file's line of each row of the dataset, once blank rows are left out.
+        self.lines: list[int] = []
         self.touched: list[int] = []
 
     # Rows --------------------------------------------------------------------------
@@ -181,7 +184,23 @@ class ScopedResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._normalise_headers(dataset)
+        self._read_cells(dataset)
         self.prefetch(dataset)
+
+    def _read_cells(self, dataset) -> None:
+        """Cells as our exports wrote them: an apostrophe that made text inert in a CSV
+        comes off ("'+84 912 ..." reads "+84 912 ..."). Rows left blank (a row cleared
+        in Excel keeps its place) are no rows: they are left out, not reported, and
+        every other row keeps its line number in the messages."""
+        kept, self.lines = [], []
+        for line, row in enumerate(dataset, 1):
+            values = tuple(csv_read(v) for v in row)
+            if any(cell(v) for v in values):
+                kept.append(values)
+                self.lines.append(line)
+        del dataset[:]
+        for values in kept:
+            dataset.append(values)
 
     def _normalise_headers(self, dataset) -> None:
         """Headers typed in another case or without diacritics still name the column."""
@@ -202,7 +221,8 @@ class ScopedResource(resources.ModelResource):
         raise NotImplementedError
 
     def before_import_row(self, row, **kwargs):
-        self.row_number = kwargs.get("row_number", 0)
+        number = kwargs.get("row_number", 0)
+        self.row_number = self.lines[number - 1] if 0 < number <= len(self.lines) else number
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list[str]] = {}

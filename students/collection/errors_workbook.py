@@ -1,6 +1,7 @@
 """The school's file handed back with every problem marked: error cells in red and
 warnings in yellow, each with a comment saying what is wrong and what to do, and a
-last column summing up the row. The school fixes it in Excel and uploads it again."""
+last column summing up the row. The school fixes it in Excel and uploads it again.
+Its own text goes back as text: a cell typed "=1+1" stays inert (khuyenhoc/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from khuyenhoc.spreadsheet import xlsx_inert
 from students.collection.files import file_check, sheet_read
 from students.models import Submission
 
@@ -59,15 +61,17 @@ def errors_workbook_write(*, submission: Submission, path: Path) -> Path:
         cells = []
         for col in range(width):
             value = row[col] if col < len(row) else None
-            cell = WriteOnlyCell(ws, value=None if value == "" else value)
+            cell = xlsx_inert(WriteOnlyCell(ws, value=None if value == "" else value))
             issues = row_marks.get(col) or (row_marks.get(None) if col == 0 else None)
             if issues:
                 cell.fill = ERROR_FILL if any(e for _t, e in issues) else WARNING_FILL
                 cell.comment = Comment("\n".join(t for t, _e in issues), "Hội Khuyến học")
             cells.append(cell)
         if row_marks:
-            summary = WriteOnlyCell(
-                ws, value="; ".join(t for issues in row_marks.values() for t, _e in issues)
+            summary = xlsx_inert(
+                WriteOnlyCell(
+                    ws, value="; ".join(t for issues in row_marks.values() for t, _e in issues)
+                )
             )
             summary.font = Font(color="9C0006")
             cells.append(summary)

@@ -44,11 +44,14 @@ def school_template_write(*, school: School, school_year: int, path: Path | str)
     )
 
 
-def students_export_write(*, queryset, path: Path | str, title: str) -> int:
+def students_export_write(
+    *, queryset, path: Path | str, title: str, progress=None, progress_every: int = 2000
+) -> int:
     """Write any selection of students (already scoped to whoever asked) in the
     canonical layout: one sheet per school (the layout has no school column), schools
-    by name, students by class and name, each sheet numbered from 1. Returns the number
-    of students written."""
+    by name, students by class and name, each sheet numbered from 1. With `progress`,
+    calls progress(rows written) every `progress_every` rows and at the end. Returns
+    the number of students written."""
     today = timezone.localdate()
     subtitle = f"{title}, xuất ngày {today:%d/%m/%Y}"
     schools = {s.pk: s for s in School.objects.filter(pk__in=queryset.values("school_id"))}
@@ -56,6 +59,17 @@ def students_export_write(*, queryset, path: Path | str, title: str) -> int:
         "school__name", "school_id", "grade", "class_name", "search_key", "pk"
     )
     pairs = student_rows(students, today=today, with_school=True)
+    written = 0
+
+    def counted(pairs):
+        nonlocal written
+        for pair in pairs:
+            written += 1
+            if progress is not None and written % progress_every == 0:
+                progress(written)
+            yield pair
+
+    pairs = counted(pairs)
     used: set[str] = set()
 
     def sheets():
@@ -67,12 +81,15 @@ def students_export_write(*, queryset, path: Path | str, title: str) -> int:
                 _renumbered(cells for _id, cells in group),
             )
 
-    return workbook_write_sheets(
+    count = workbook_write_sheets(
         path=path,
         sheets=_or_empty(sheets(), [LIST_TITLE, title, subtitle]),
         with_validation=False,
         instructions=False,
     )
+    if progress is not None:
+        progress(written)
+    return count
 
 
 def _renumbered(rows):
