@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from khuyenhoc.text import clean_text, has_control, has_invisible, name_problem, search_key
 from students.collection import normalize as norm
@@ -44,6 +45,12 @@ ADDRESS_MAX = _max_length(Student, "address_text")
 WISHES_NOTE_MAX = _max_length(Student, "wishes_note")
 GUARDIAN_NAME_MAX = _max_length(Guardian, "full_name")
 OCCUPATION_MAX = _max_length(Guardian, "occupation")
+# What to do about a cell too long for its field; translated only when one is.
+_FIX_WISHES = N_("Ghi ngắn gọn; chi tiết ghi vào cột Hoàn cảnh cụ thể.")
+_FIX_NAME = N_("Chỉ ghi họ và tên, không ghi thêm.")
+_FIX_CLASS = N_("Chỉ ghi tên lớp, ví dụ 6A, 10A1.")
+_FIX_VILLAGE = N_("Chỉ ghi tên thôn/khối phố, ví dụ Thôn 2.")
+_FIX_ADDRESS = N_("Ghi địa chỉ ngắn gọn: thôn, xã.")
 
 
 @dataclass(frozen=True)
@@ -200,7 +207,7 @@ class RowParser:
             v["wishes_note"],
             WISHES_NOTE_MAX,
             cut=True,
-            fix=_("Ghi ngắn gọn; chi tiết ghi vào cột Hoàn cảnh cụ thể."),
+            fix=_FIX_WISHES,
         )
         v["note"] = norm.text(self._vals.get("note"))
         return out
@@ -226,9 +233,12 @@ class RowParser:
 
     def _fit(self, out, key: str, value: str, limit: int, *, cut: bool = False, fix: str = ""):
         """`value` if it fits its field. A longer one is an error, or for free text
-        (`cut`) a warning that only its first `limit` characters are kept."""
+        (`cut`) a warning that only its first `limit` characters are kept. `fix` is
+        marked with N_ and translated here: only for the rare cell that does not fit
+        (a gettext per field and row took a quarter of a row's time)."""
         if len(value) <= limit:
             return value
+        fix = _(fix) if fix else ""
         if cut:
             self.warn(
                 out,
@@ -334,7 +344,7 @@ class RowParser:
         if problem:
             self.error(out, key, *problem)
         limit = NAME_MAX if key == "full_name" else GUARDIAN_NAME_MAX
-        return self._fit(out, key, name, limit, fix=_("Chỉ ghi họ và tên, không ghi thêm."))
+        return self._fit(out, key, name, limit, fix=_FIX_NAME)
 
     def error(self, out: ParsedRow, key: str, message: str, fix: str = "") -> None:
         out.errors.append(Issue(out.row, self._col(key), message, fix))
@@ -447,9 +457,7 @@ class RowParser:
     def _school(self, row, out, v) -> None:
         class_value = self._vals.get("class_name")
         class_name = norm.text(class_value)
-        v["class_name"] = self._fit(
-            out, "class_name", class_name, CLASS_MAX, fix=_("Chỉ ghi tên lớp, ví dụ 6A, 10A1.")
-        )
+        v["class_name"] = self._fit(out, "class_name", class_name, CLASS_MAX, fix=_FIX_CLASS)
         grade = norm.grade_of(class_name, self._vals.get("grade"))
         v["grade"] = grade
         if grade is None:
@@ -481,7 +489,7 @@ class RowParser:
             "village" if "village" in self.cols else "address",
             village,
             VILLAGE_MAX,
-            fix=_("Chỉ ghi tên thôn/khối phố, ví dụ Thôn 2."),
+            fix=_FIX_VILLAGE,
         )
         v["address_text"] = self._fit(
             out,
@@ -489,7 +497,7 @@ class RowParser:
             address or ", ".join(p for p in (village, commune_text) if p),
             ADDRESS_MAX,
             cut=True,
-            fix=_("Ghi địa chỉ ngắn gọn: thôn, xã."),
+            fix=_FIX_ADDRESS,
         )
         v["commune_id"] = None
         if commune_text:
