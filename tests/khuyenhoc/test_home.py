@@ -111,3 +111,112 @@ def test_the_menu_offers_the_review_pages_to_those_who_may_use_them(
     assert reverse("students:rollover") in client.get(reverse("home")).content.decode()
     client.force_login(leader)
     assert reverse("duplicates:list") not in client.get(reverse("home")).content.decode()
+
+
+def test_it_leaves_out_districts_without_schools(client, world, leader):
+    from tests.factories import area_add
+
+    world.province.refresh_from_db()
+    area_add(parent=world.province, code="464", name="Huyện Cồn Cỏ", kind="district")
+    client.force_login(leader)
+    response = client.get(URL)
+    labels = [row.label for row in response.context["district_rows"]]
+    assert labels and "Huyện Cồn Cỏ" not in labels
+    assert "Cồn Cỏ" not in response.content.decode()
+
+
+@pytest.fixture
+def open_round(world):
+    import datetime as dt
+
+    from students.models import CollectionRound
+
+    today = timezone.localdate()
+    return CollectionRound.objects.create(
+        name="Đợt 2026",
+        school_year=2026,
+        area=world.province,
+        opens_on=today,
+        deadline=today + dt.timedelta(days=20),
+    )
+
+
+def _submit(collection_round, world, state, **fields):
+    from students.models import Submission
+
+    return Submission.objects.create(
+        round=collection_round,
+        school=world.school_gl,
+        original_name="ds.xlsx",
+        file="submissions/x.xlsx",
+        file_sha256="0" * 64,
+        state=state,
+        **fields,
+    )
+
+
+def test_it_shows_a_school_what_to_do_first(client, world, school_staff_gl, open_round):
+    client.force_login(school_staff_gl)
+    response = client.get(URL)
+    [task] = response.context["tasks"]
+    assert task.step == "upload"
+    html = response.content.decode()
+    assert "Việc cần làm:" in html
+    assert reverse("collection:template", args=[open_round.pk, world.school_gl.pk]) in html
+    assert reverse("collection:school", args=[open_round.pk, world.school_gl.pk]) in html
+    assert "Theo huyện, thành phố, thị xã" not in html
+
+
+def test_it_shows_a_school_its_returned_list_with_the_comment(
+    client, world, school_staff_gl, district_staff_gl, open_round
+):
+    returned = _submit(
+        open_round,
+        world,
+        "returned",
+        rows_valid=3,
+        review_comment="Thiếu 2 em lớp 6.",
+        reviewed_by=district_staff_gl,
+        reviewed_at=timezone.now(),
+    )
+    client.force_login(school_staff_gl)
+    html = client.get(URL).content.decode()
+    assert "Hội huyện đã trả lại danh sách của trường" in html
+    assert "Thiếu 2 em lớp 6." in html and "Tải lên lại" in html
+    assert reverse("collection:submission", args=[returned.pk]) in html
+
+
+def test_it_shows_a_school_its_list_to_confirm_and_a_later_unreadable_file(
+    client, world, school_staff_gl, open_round
+):
+    pending = _submit(open_round, world, "has_errors", rows_valid=3, rows_total=4)
+    failed = _submit(
+        open_round,
+        world,
+        "failed",
+        file_errors=[
+            {"row": 0, "column": "", "message": "Không tìm thấy dòng tiêu đề.", "fix": ""}
+        ],
+    )
+    client.force_login(school_staff_gl)
+    response = client.get(URL)
+    [task] = response.context["tasks"]
+    assert (task.step, task.submission, task.failed) == ("confirm", pending, failed)
+    html = response.content.decode()
+    assert "Xem lại và xác nhận" in html and "Không tìm thấy dòng tiêu đề." in html
+
+
+def test_it_shows_a_school_its_approved_list(client, world, school_staff_gl, open_round):
+    _submit(open_round, world, "approved", rows_valid=3, reviewed_at=timezone.now())
+    client.force_login(school_staff_gl)
+    html = client.get(URL).content.decode()
+    assert "Hội huyện đã duyệt danh sách của trường" in html
+
+
+def test_it_shows_no_task_of_a_closed_round(client, world, school_staff_gl, open_round):
+    open_round.closed_at = timezone.now()
+    open_round.save()
+    client.force_login(school_staff_gl)
+    response = client.get(URL)
+    assert response.context["tasks"] == []
+    assert "chưa có đợt thu thập danh sách nào đang mở" in response.content.decode()

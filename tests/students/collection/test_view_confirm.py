@@ -99,3 +99,26 @@ def test_an_older_list_is_not_confirmed_once_a_newer_one_is_uploaded(
     assert response.url == reverse("collection:submission", args=[older.pk])
     older.refresh_from_db()
     assert older.state == Submission.State.HAS_ERRORS
+
+
+def test_a_confirmed_list_keeps_the_figures_of_its_confirmation(
+    client, tmp_path, world, school_staff_gl, collection_round, django_capture_on_commit_callbacks
+):
+    from students.models import Status
+    from tests.factories import StudentFactory
+
+    submission = staged(tmp_path, world, school_staff_gl, collection_round)
+    client.force_login(school_staff_gl)
+    confirm(client, submission, django_capture_on_commit_callbacks)
+    submission.refresh_from_db()
+    # Trần Thị Đào, on record but not in the file, was left out at the confirmation.
+    assert submission.missing_student_ids == [world.student_gl.pk]
+    url = reverse("collection:submission", args=[submission.pk])
+    before = client.get(url).context["data"]
+    assert before["missing_count"] == 1
+    # Later, the registry changes: the student moves away, two new ones arrive.
+    Student.objects.filter(pk=world.student_gl.pk).update(status=Status.TRANSFERRED)
+    StudentFactory.create_batch(2, school=world.school_gl)
+    after = client.get(url).context["data"]
+    assert after["missing_count"] == 1
+    assert [s.pk for s in after["missing"]] == [world.student_gl.pk]

@@ -106,3 +106,21 @@ def test_it_does_not_decide_a_list_not_yet_submitted(
     assert "Chỉ duyệt hoặc trả lại được danh sách đã gửi." in html
     submission.refresh_from_db()
     assert submission.state == Submission.State.HAS_ERRORS
+
+
+def test_sending_back_redirects_and_says_the_rows_are_already_written(
+    client, district_staff_gl, submitted
+):
+    client.force_login(district_staff_gl)
+    html = client.get(reverse("collection:submission", args=[submitted.pk])).content.decode()
+    assert "đã được ghi vào hồ sơ khi trường xác nhận" in html
+    response = decide(client, submitted, decision="return", comment="Thiếu lớp 6.")
+    assert response.status_code == 302
+    assert response.url == reverse("collection:submission", args=[submitted.pk])
+    html = client.get(response.url).content.decode()
+    assert "Đã trả lại danh sách cho Trường THCS Gio Mỹ" in html
+    assert "đã được ghi vào hồ sơ khi trường xác nhận" in html
+    # Sending the same form again (a refresh that re-posts) changes nothing.
+    again = decide(client, submitted, decision="return", comment="Thiếu lớp 6.")
+    assert again.status_code == 302
+    assert "Chỉ duyệt hoặc trả lại được danh sách đã gửi" in client.get(again.url).content.decode()
