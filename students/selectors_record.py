@@ -142,7 +142,7 @@ def consent_state(student: Student, today: dt.date | None = None) -> Consent:
         age = today.year - student.birth_year
     needed = age >= CHILD_CONSENT_AGE
     if student.merged_into_id:
-        return Consent(False, age, False, False)
+        return Consent(False, age, needed, False)
     return Consent(
         guardian_missing=student.guardian_consent_on is None,
         child_age=age,

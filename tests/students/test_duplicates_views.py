@@ -304,6 +304,7 @@ def test_a_record_merged_away_shows_no_status_consent_or_edit(
     assert "Đang học" not in body
     assert "Thiếu đồng ý xử lý dữ liệu" not in body
     assert 'badge-warn">Chưa có</span>' not in body
+    assert "Chưa cần (dưới 7 tuổi)" not in body  # 14 years old: nothing is missing
     assert reverse("students:edit", args=[other]) not in body
     assert reverse("duplicates:detail", args=[inside.pk]) in body
     # The kept record still shows its own.
