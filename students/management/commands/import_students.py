@@ -11,12 +11,14 @@ from students.collection.apply import submission_import
 from students.collection.files import FileRejected
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
+from students.models import Submission
 
 
 class Command(BaseCommand):
     help = (
         "Nhập danh sách học sinh của một trường từ tệp .xlsx/.xls/.ods/.csv, cùng quy trình với "
-        "trang tải lên. Không có --commit thì chỉ kiểm tra. Dòng cuối là bản tóm tắt JSON."
+        "trang tải lên. Không có --commit thì chỉ kiểm tra. Dòng cuối là bản tóm tắt JSON. "
+        "Mã thoát khác 0 khi tệp bị từ chối (không đọc được, thiếu cột, ...)."
     )
 
     def add_arguments(self, parser):
@@ -76,3 +78,8 @@ class Command(BaseCommand):
                 created=result.created, updated=result.updated, unchanged=result.unchanged
             )
         self.stdout.write(json.dumps(summary))
+        if submission.file_errors or submission.state == Submission.State.FAILED:
+            # The file was refused as a whole: scripts and schedulers see it fail.
+            first = submission.file_errors[0] if submission.file_errors else {}
+            reason = f"{first.get('message', '')} {first.get('fix', '')}".strip()
+            raise CommandError(f"Tệp bị từ chối: {reason or 'không đọc được tệp.'}")

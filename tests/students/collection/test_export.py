@@ -19,7 +19,7 @@ from students.collection.staging import row_context
 from students.collection.template import students_export_write
 from students.collection.workbook import SHEET_LIST
 from students.models import Circumstance, Ethnicity, Guardian, Status, Student
-from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory
+from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory, area_add
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +222,33 @@ def test_it_exports_5000_students_with_a_bounded_number_of_queries(
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert len(rows) == 5000
     assert rows[0][5].startswith("0") and len(rows[0][5]) == 12
+
+
+def test_it_names_communes_with_their_unit(world, tmp_path):
+    """ "Gio Linh" alone is also a commune since 2025: the export says which one, and
+    the name reads back to the same commune."""
+    world.gio_linh.refresh_from_db()
+    town = area_add(
+        parent=world.gio_linh,
+        code="19501",
+        name="Thị trấn Gio Linh",
+        short_name="Gio Linh",
+        kind="commune",
+    )
+    dao = world.student_gl
+    dao.village, dao.commune = "Khóm 3", town
+    dao.save()
+    CircumstanceFactory(student=dao)
+    StudentFactory(full_name="Lê Văn Mỹ", school=world.school_gl, commune=world.gio_my)
+    path = tmp_path / "ds.xlsx"
+    students_export_write(
+        queryset=Student.objects.filter(school=world.school_gl), path=path, title="Gio Mỹ"
+    )
+    ws = load_workbook(path).active
+    communes = {row[1]: row[9] for row in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    assert communes == {"Trần Thị Đào": "Thị trấn Gio Linh", "Lê Văn Mỹ": "Xã Gio Mỹ"}
+    rows = file_parse(path=path, name=path.name, context=row_context(school=world.school_gl)).rows
+    assert {r.values["full_name"]: r.values["commune_id"] for r in rows} == {
+        "Trần Thị Đào": town.pk,
+        "Lê Văn Mỹ": world.gio_my.pk,
+    }
