@@ -507,13 +507,16 @@ SELECT least(s.id, o.id) AS a, greatest(s.id, o.id) AS b, 'same'::text AS birth
 """
 # What _FACTS reads, for the few students of those pairs only.
 _NEW_CONTEXT = [
+    # Through the list's name index again, one probe per name.
     """CREATE TEMP TABLE dup_name_counts AS
-       SELECT search_key AS name, birth_year AS year, count(*) AS n FROM students_student
-        WHERE merged_into_id IS NULL
-          AND search_key IN (SELECT s.search_key FROM students_student s
-                              WHERE s.id IN (SELECT a FROM dup_candidates
-                                             UNION SELECT b FROM dup_candidates))
-        GROUP BY search_key, birth_year""",
+       SELECT n.search_key AS name, n.birth_year AS year, count(*) AS n
+         FROM (SELECT DISTINCT s.search_key FROM students_student s
+                WHERE s.id IN (SELECT a FROM dup_candidates UNION SELECT b FROM dup_candidates)) k
+         JOIN students_student n
+           ON split_part(n.search_key, ' ', -1) = split_part(k.search_key, ' ', -1)
+          AND n.search_key = k.search_key
+        WHERE n.merged_into_id IS NULL
+        GROUP BY n.search_key, n.birth_year""",
     """CREATE TEMP TABLE dup_guardian_counts AS
        SELECT search_key AS name, count(*) AS n FROM students_guardian
         WHERE search_key IN (SELECT g.search_key FROM students_guardian g

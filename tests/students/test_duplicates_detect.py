@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from khuyenhoc.text import search_key
 from students.duplicates import THRESHOLD, duplicates_detect
+from students.duplicates.detect import duplicates_queue
 from students.models import DuplicatePair, Student
 from tests.factories import GuardianFactory, StudentFactory
 
@@ -215,3 +216,23 @@ def test_it_runs_as_a_command(world, capsys):
     out = capsys.readouterr().out
     assert "cặp có thể trùng: 1 (1 mới" in out
     assert DuplicatePair.objects.count() == 1
+
+
+def test_a_new_student_is_queued_at_once_and_scored_as_a_run_scores_it(
+    world, django_assert_max_num_queries
+):
+    a = with_father(student(world, "Trần Thị Thu Hà"))
+    with_father(student(world, "Trần Thị Thu Hà", born=dt.date(2012, 9, 6)), "Lê Văn Một")
+    b = with_father(student(world, "Tran Thi Thu Ha"))
+    # A handful of queries whatever the registry holds (no pass over every student).
+    with django_assert_max_num_queries(20):
+        pairs = duplicates_queue(student_ids=[b.pk])
+    assert [(p.student_a_id, p.student_b_id) for p in pairs] == [(a.pk, b.pk)]
+    queued = (pairs[0].score, sorted(pairs[0].reasons))
+    DuplicatePair.objects.all().delete()
+    duplicates_detect()
+    found = pair_of(a, b)
+    assert (found.score, sorted(found.reasons)) == queued
+    # Nothing to compare with: nothing queued, no error.
+    alone = student(world, "Phan Văn Lẻ")
+    assert duplicates_queue(student_ids=[alone.pk]) == []
