@@ -258,8 +258,13 @@ class RowParser:
         return value[:limit]
 
     def _household_year_default(self) -> int | None:
-        """The poverty year of a row that names none: the school year in the title, or
-        the collection round's; None when neither is known or plausible."""
+        """The poverty year of a list with no year column: the school year in the title,
+        or the collection round's; None when neither is known or plausible. A list that
+        has the column (the template) says the year row by row: a blank cell there is
+        an unknown year, so that the template of a student whose year is unknown comes
+        back unchanged."""
+        if "household_year" in self.header.columns:
+            return None
         for year in (self.title.year, self.ctx.school_year):
             if year and 2000 <= year <= self.ctx.today.year + 1:
                 return year
@@ -301,15 +306,18 @@ class RowParser:
         # Not an error: the household is poor all the same. The record says "chưa rõ
         # năm" and the need score counts it as stale until someone adds the year.
         words = self._stale_words.get((kind, 0))
+        has_column = "household_year" in self.cols
         if words is None:
             words = self._stale_words[(kind, 0)] = (
                 _("Chưa rõ năm xác nhận %(l)s: hồ sơ sẽ ghi “chưa rõ năm”.")
                 % {"l": _kind_label(kind)},
-                _(
+                _("Ghi năm được công nhận trên sổ hoặc giấy chứng nhận, ví dụ 2026.")
+                if has_column
+                else _(
                     "Thêm cột “Năm xác nhận hộ nghèo/cận nghèo”, hoặc ghi năm học ở tiêu đề (ví dụ “Năm học 2026 - 2027”)."
                 ),
             )
-        column = "household_year" if "household_year" in self.cols else key
+        column = "household_year" if has_column else key
         return Issue(row, self._col(column), words[0], words[1], warning=True)
 
     def _default_year_warning(self, row: int, key: str) -> Issue:

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from students.collection.header import header_find
+from students.collection.header import Title, header_find
 from students.collection.rows import RowContext, RowParser, ethnicity_keys, is_footer
 from tests.students.collection.corpus.make_corpus import CANONICAL
 
@@ -152,7 +152,26 @@ def test_it_records_a_poor_household_without_a_year_as_unknown_with_a_warning():
     (warning,) = parsed.warnings
     assert warning.warning and warning.column == "P (Năm xác nhận hộ nghèo/cận nghèo)"
     assert "Chưa rõ năm xác nhận hộ nghèo" in warning.message and "chưa rõ năm" in warning.message
-    assert "Năm học" in warning.fix
+    assert "Ghi năm được công nhận" in warning.fix
+
+
+def test_a_blank_year_cell_stays_unknown_whatever_the_title_says():
+    """The list has the year column (the template): its blank cell is the registry's
+    unknown year, not the title's, or the template of such a student would come back
+    changed."""
+    header = header_find([list(CANONICAL)])
+    context = RowContext(
+        today=dt.date(2025, 11, 1),
+        ethnicities=ETHNICITIES,
+        communes={"gio my": 9000},
+        grade_min=6,
+        grade_max=9,
+        school_year=2025,
+    )
+    row = [{**GOOD, "Năm xác nhận hộ nghèo/cận nghèo": ""}.get(h, "") for h in CANONICAL]
+    parsed = RowParser(header, context, Title(year=2025, year_row=3)).parse(row, 7)
+    assert parsed.circumstances == [{"kind": "poor", "household_year": None}]
+    assert parsed.is_valid and "chưa rõ năm" in parsed.warnings[0].message
 
 
 def test_it_warns_of_a_stale_year():

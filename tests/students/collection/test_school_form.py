@@ -23,7 +23,9 @@ from students.collection.parse import file_parse
 from students.collection.rows import RowContext
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
+from students.collection.template import school_template_write
 from students.models import Circumstance, Student, Submission
+from tests.factories import CircumstanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +338,20 @@ def test_a_list_without_any_year_is_written_with_the_year_unknown(
     client.force_login(school_staff_gl)
     page = client.get(reverse("students:detail", args=[c.student_id])).content.decode()
     assert "chưa rõ năm" in page and "đã cũ" not in page
+
+
+def test_the_template_of_a_student_whose_year_is_unknown_comes_back_unchanged(
+    tmp_path, world, school_staff_gl
+):
+    """The template's title says "Năm học 2026-2027", but its year column is blank for
+    this student: the year stays unknown rather than becoming the title's."""
+    CircumstanceFactory(student=world.student_gl, kind="near_poor", household_year=None)
+    path = tmp_path / "mau.xlsx"
+    school_template_write(school=world.school_gl, school_year=2026, path=path)
+    submission = submission_stage(
+        submission=submission_create(user=school_staff_gl, school=world.school_gl, upload=path)
+    )
+    assert (submission.rows_total, submission.rows_error) == (1, 0)
+    assert (submission.changed_count, submission.unchanged_count) == (0, 1)
+    (row,) = submission.rows.all()
+    assert row.data["circumstances"] == [{"kind": "near_poor", "household_year": None}]
