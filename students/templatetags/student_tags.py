@@ -66,7 +66,8 @@ def student_rows(students) -> str:
     yes = f'<span class="badge badge-ok">{escape(gettext("Đã xác minh"))}</span>'
     no = f'<span class="muted">{escape(gettext("Chưa"))}</span>'
     by_guardian = escape(gettext("Khớp theo phụ huynh:"))
-    none = '<span class="muted">—</span>'
+    # A student added in the pages whose circumstances are still to record.
+    none = f'<span class="badge badge-warn">{escape(gettext("Chưa thuộc diện nào"))}</span>'
     # One reverse(), then each id in its place: a reverse() per row cost more than the row.
     detail = reverse("students:detail", args=[_PK_MARK]).split(str(_PK_MARK))
     out = []

@@ -700,9 +700,10 @@ def test_it_shows_each_row_escaped_with_its_link_labels_and_badges(client, world
     assert '<span class="badge">Mồ côi</span>' in row
     assert '<span class="badge badge-ok">Đã xác minh</span>' in row
     assert 'data-label="Họ và tên" class="cell-name"' in html
-    # A row without circumstances, not verified: a dash and "Chưa".
+    # A row without circumstances, not verified: flagged, and "Chưa".
     plain = html[html.index(f'href="/hoc-sinh/{world.student_dh.pk}/"') :].split("</tr>")[0]
-    assert '<span class="muted">—</span>' in plain and '<span class="muted">Chưa</span>' in plain
+    assert '<span class="badge badge-warn">Chưa thuộc diện nào</span>' in plain
+    assert '<span class="muted">Chưa</span>' in plain
 
 
 def test_it_counts_a_small_selection_exactly_past_the_cap(
