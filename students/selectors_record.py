@@ -344,27 +344,37 @@ def student_history(*, student: Student, limit: int = HISTORY_LIMIT) -> tuple[li
     more = len(events) > limit
     events = events[:limit]
     # A merge (or its undo) moves rows between two records; the events of the rows
-    # that left this record name the other one, so they are read by their context.
+    # that left this record name the other one. They are read like this record's own
+    # (by reference, through the indexes), for the records it was merged with.
     models_by_label = {m._meta.label: m for m in _SUBJECTS}
-    moves = [
+    moves = {
         e.pgh_context_id
         for e in events
         if (e.pgh_context or {}).get("source") in ("merge", "merge_undo")
-    ]
+    }
     if moves:
+        partners = {
+            a if b == student.pk else b
+            for a, b in DuplicatePair.objects.filter(Q(student_a=student) | Q(student_b=student))
+            .exclude(merges=[])
+            .values_list("student_a_id", "student_b_id")
+        }
         seen = {e.pgh_slug for e in events}
-        left = [
-            e
-            for e in Events.objects.filter(
-                pgh_context_id__in=set(moves),
-                pgh_obj_model__in=list(models_by_label),
-            ).exclude(pgh_label=BASELINE)
-            if e.pgh_slug not in seen
-            and any(
-                str(student.pk) in [str(v) for v in (e.pgh_diff or {}).get(key) or []]
-                for key in ("student_id", "merged_into_id")
-            )
-        ]
+        left = (
+            [
+                e
+                for e in Events.objects.references(*[Student(pk=pk) for pk in partners])
+                .filter(pgh_context_id__in=moves, pgh_obj_model__in=list(models_by_label))
+                .exclude(pgh_label=BASELINE)
+                if e.pgh_slug not in seen
+                and any(
+                    str(student.pk) in [str(v) for v in (e.pgh_diff or {}).get(key) or []]
+                    for key in ("student_id", "merged_into_id")
+                )
+            ]
+            if partners
+            else []
+        )
         events = sorted(events + left, key=lambda e: (e.pgh_created_at, e.pgh_id), reverse=True)
     User = get_user_model()
     names = _Names()

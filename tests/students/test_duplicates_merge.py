@@ -21,6 +21,7 @@ from students.models import (
     Student,
 )
 from students.scoring import need_score
+from students.selectors_record import student_history
 from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +212,12 @@ def test_an_undo_puts_everything_back_and_keeps_both_histories(
             if e.pgh_context is not None
         ]
         assert sources[-2:] == ["merge", "merge_undo"]
+    # The kept record's history says what the undo took back, and from where.
+    entries, _more = student_history(student=kept)
+    undo = next(e for e in entries if e.source == "Hoàn tác gộp hồ sơ trùng")
+    actions = {(i.subject, i.action) for i in undo.items}
+    assert (f"Hồ sơ Tran Thi Thu Ha (số {other.pk})", "Tách khỏi hồ sơ này") in actions
+    assert ("Phụ huynh: Lê Thị Hoa (Mẹ)", f"Chuyển sang hồ sơ số {other.pk}") in actions
     # The pair can be decided again.
     duplicate_merge(user=district_staff_gl, pair=pair, keep=other)
     pair.refresh_from_db()
