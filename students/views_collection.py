@@ -136,10 +136,11 @@ def round_not_submitted_export(request, pk: int):
     user = request.user
     collection_round = selectors.round_get(user=user, pk=pk)
     _form, filters = _progress_filters(request, user, collection_round)
-    if filters["state"] in ("", selectors.NOT_SUBMITTED):
-        filters["state"] = selectors.NOT_SUBMITTED
-    elif filters["state"] in selectors.DONE_STATES:
-        filters["state"] = "-"  # nothing: those schools have sent their list
+    # The page's district and name filters apply; a state that is not "sent" narrows
+    # the list further (e.g. only the schools that uploaded nothing).
+    if filters["state"] in selectors.DONE_STATES:
+        filters["state"] = ""
+    filters["state"] = filters["state"] or selectors.NOT_SUBMITTED
     items = selectors.round_progress(user=user, collection_round=collection_round, **filters)[
         "items"
     ]
@@ -353,9 +354,20 @@ def _review_page(request, submission: Submission, review_form=None, status=200):
     round_open = submission.round is None or submission.round.closed_at is None
     can_change = selectors.user_can_upload(user=user, school=submission.school)
     superseded = selectors.submission_superseded(submission=submission)
+    pending_other = None
+    if submission.state == Submission.State.FAILED and submission.round and can_change:
+        # A file that could not be read leaves the earlier list waiting: say which.
+        pending_other = selectors.submission_pending(
+            submissions=list(
+                selectors.school_submissions(
+                    user=user, collection_round=submission.round, school=submission.school
+                )
+            )
+        )
     context = {
         "round_open": round_open,
         "can_change": can_change,
+        "pending_other": pending_other,
         "superseded": superseded,
         "submission": submission,
         "round": submission.round,

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from khuyenhoc.spreadsheet import xlsx_cell
+
 HEADERS = [
     "STT",
     "Trường",
@@ -23,14 +25,6 @@ HEADERS = [
 WIDTHS = [6, 40, 12, 24, 24, 16, 20, 18]
 
 
-def _text(ws, value) -> WriteOnlyCell:
-    """A cell that is always text: a value typed as "=..." (a school's name or phone
-    as someone entered it) stays words, never a formula."""
-    cell = WriteOnlyCell(ws, value=str(value))
-    cell.data_type = "s"
-    return cell
-
-
 def not_submitted_write(*, collection_round, items, path: Path) -> int:
     """Write the progress items (selectors.round_progress) to `path`; returns their
     number."""
@@ -39,13 +33,13 @@ def not_submitted_write(*, collection_round, items, path: Path) -> int:
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     bold = Font(bold=True)
+    # Names and phones are text as someone typed them: formula-like ones stay inert.
     title = WriteOnlyCell(ws, value=f"CÁC TRƯỜNG CHƯA GỬI DANH SÁCH — {collection_round.name}")
     title.font = bold
-    title.data_type = "s"
     ws.append([title])
     ws.append(
         [
-            _text(
+            xlsx_cell(
                 ws,
                 f"Năm học {collection_round.school_year_display}, hạn nộp "
                 f"{collection_round.deadline:%d/%m/%Y}; lập lúc "
@@ -69,13 +63,13 @@ def not_submitted_write(*, collection_round, items, path: Path) -> int:
         ws.append(
             [
                 number,
-                _text(ws, school.name),
-                _text(ws, school.moet_code),
-                _text(ws, item.district.name if item.district else ""),
-                _text(ws, school.commune.name),
-                _text(ws, school.phone),
-                _text(ws, item.state_label),
-                _text(ws, uploaded),
+                xlsx_cell(ws, school.name),
+                xlsx_cell(ws, school.moet_code),
+                xlsx_cell(ws, item.district.name if item.district else ""),
+                xlsx_cell(ws, school.commune.name),
+                xlsx_cell(ws, school.phone),
+                xlsx_cell(ws, str(item.state_label)),
+                xlsx_cell(ws, uploaded),
             ]
         )
     wb.save(path)

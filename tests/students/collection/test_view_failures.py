@@ -197,6 +197,9 @@ def test_a_file_without_header_does_not_replace_the_pending_list(
     assert "vẫn chờ xác nhận" in html
     review = client.get(reverse("collection:submission", args=[good.pk])).content.decode()
     assert "Xác nhận 2 dòng hợp lệ" in review and "một danh sách mới hơn" not in review
+    failed = client.get(reverse("collection:submission", args=[bad.pk])).content.decode()
+    assert "Danh sách tải lên trước đó (ds.xlsx) vẫn chờ xác nhận" in failed
+    assert reverse("collection:submission", args=[good.pk]) + "#next-steps" in failed
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("collection:confirm", args=[good.pk]))
     good.refresh_from_db()
