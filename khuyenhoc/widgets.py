@@ -27,6 +27,7 @@ class CommuneEntry:
     label: str
     key: str  # what the search box matches: the folded names on the label
     former: bool  # a name used before the reform, pointing at its successor
+    successor: str = ""  # for a former name: the name of the commune it points at
 
 
 def commune_entries(*, roots: Iterable[str], keep: Area | None = None) -> list[CommuneEntry]:
@@ -70,6 +71,7 @@ def commune_entries(*, roots: Iterable[str], keep: Area | None = None) -> list[C
                     f"{former} → {new.name}",
                     f"{search_key(old.name)} {search_key(new.name)}",
                     True,
+                    new.name,
                 )
             )
     if keep is not None and keep.pk not in {e.value for e in entries}:
@@ -95,9 +97,12 @@ class CommunePicker(forms.Select):
         chosen = {str(v) for v in value if v not in (None, "")}
         groups = []
 
-        def option(entry_value, label, key, index, selected):
+        def option(entry_value, label, key, index, selected, successor=""):
             opt = self.create_option(name, entry_value, label, selected, index, attrs=attrs)
             opt["attrs"]["data-key"] = key
+            if successor:
+                # A phone's select cuts a long label: the page says what will be saved.
+                opt["attrs"]["data-successor"] = successor
             return opt
 
         groups.append((None, [option("", self.empty_label, "", 0, not chosen)], 0))
@@ -112,7 +117,9 @@ class CommunePicker(forms.Select):
                 # commune as the commune's own entry, which comes first.
                 selected = str(entry.value) in chosen and not seen_selected
                 seen_selected = seen_selected or selected
-                options.append(option(entry.value, entry.label, entry.key, index, selected))
+                options.append(
+                    option(entry.value, entry.label, entry.key, index, selected, entry.successor)
+                )
             if options:
                 groups.append((group_label, options, group_index))
         return groups
@@ -120,6 +127,7 @@ class CommunePicker(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["search_label"] = _("Tìm xã, phường (gõ không dấu cũng được)")
+        context["widget"]["saved_as"] = _("Sẽ ghi vào hồ sơ: %(name)s (tên từ 7/2025)")
         return context
 
 

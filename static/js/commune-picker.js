@@ -22,7 +22,17 @@
         options: node.tagName === "OPTGROUP" ? Array.from(node.children) : [node],
       };
     });
+    const savedAs = picker.querySelector(".commune-saved-as");
+    function sayWhatIsSaved() {
+      const option = select.options[select.selectedIndex];
+      const successor = option && option.dataset.successor;
+      if (!savedAs) return;
+      savedAs.hidden = !successor;
+      savedAs.textContent = successor ? savedAs.dataset.template.replace("%(name)s", successor) : "";
+    }
     box.hidden = false;
+    select.addEventListener("change", sayWhatIsSaved);
+    sayWhatIsSaved();
     box.addEventListener("input", function () {
       const words = fold(box.value).split(" ").filter(Boolean);
       const chosen = select.value;
@@ -51,6 +61,7 @@
       // Typing a name then leaving the box picks the first commune that matches.
       if (words.length && first && !keptChoice) first.selected = true;
       else if (keptChoice) select.value = chosen;
+      sayWhatIsSaved();
     });
   }
 
