@@ -249,6 +249,12 @@ class Student(models.Model):
                 condition=Q(merged_into__isnull=False),
             ),
             GinIndex(fields=["search_key"], name="student_search_trgm", opclasses=["gin_trgm_ops"]),
+            # A name and birth looked up as they are, by an import's possible-duplicate
+            # warnings (students/collection/staging.py duplicates_find): the name index
+            # alone read every namesake's row, ~50 in a province.
+            models.Index(
+                fields=["search_key", "birth_year", "birth_date"], name="student_name_birth"
+            ),
         ]
 
     def __str__(self) -> str:
