@@ -7,9 +7,11 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from khuyenhoc.resources import SchoolResource
 from students.collection.errors_workbook import errors_workbook_write
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
@@ -18,7 +20,7 @@ from students.collection.workbook import SHEET_LIST
 from students.export import students_export_write_progress
 from students.models import Student
 from students.resources import StudentResource
-from tests.factories import CircumstanceFactory, StudentFactory
+from tests.factories import CircumstanceFactory, StudentFactory, UserFactory
 from tests.students.collection.test_import_pipeline import HEADER
 from tests.students.collection.test_view_upload import round_make
 
@@ -123,3 +125,25 @@ def test_it_writes_the_admin_csv_export_inert(admin_client, formula_student):
     assert row["Hoàn cảnh cụ thể"] == "'@SUM(A1)"
     assert row["Nguyện vọng khác"] == "'=2+2"
     assert row["Nguyện vọng"] == "Khác"
+
+
+def test_it_writes_the_admin_school_export_inert_and_reads_it_back(client, world):
+    """The schools' resource goes through the same formats: a name typed as a formula
+    is quoted in the CSV, and the CSV imported back changes nothing."""
+    world.school_gl.name = "=1+1 Trường"
+    world.school_gl.save()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    data = {"format": "1", "resource": "0"}
+    data |= {f"schoolresource_{name}": "on" for name in SchoolResource.fields}
+    content = client.post(reverse("admin:khuyenhoc_school_export"), data).content
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert "'=1+1 Trường" in [r["Tên trường"] for r in rows]
+    response = client.post(
+        reverse("admin:khuyenhoc_school_import"),
+        {"import_file": SimpleUploadedFile("truong.csv", content), "format": "1"},
+    )
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert (result.totals["new"], result.totals["update"]) == (0, 0)
+    world.school_gl.refresh_from_db()
+    assert world.school_gl.name == "=1+1 Trường"

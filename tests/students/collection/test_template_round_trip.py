@@ -43,6 +43,9 @@ def students(world, school_staff_gl):
         address_text="Thôn Tân Minh, xã Gio Mỹ, huyện Gio Linh, tỉnh Quảng Trị",
         wishes=["bicycle", "books", "other"],
         wishes_note="Áo ấm mùa đông",
+        # Text a spreadsheet would take for a formula comes back as it was.
+        note="-50.000 đồng còn nợ học phí",
+        specific_situation="+ mẹ ốm nặng, = cha đi làm xa",
     )
     CircumstanceFactory(student=hoa, kind="poor", household_year=year)
     GuardianFactory(student=hoa, full_name="Lê Văn Tư", relation="father", phone="0912000111")
