@@ -156,6 +156,7 @@ def test_a_closed_round_refuses_the_confirmation_of_a_pending_list(
     client.force_login(school_staff_gl)
     html = client.get(reverse("collection:submission", args=[submission.pk])).content.decode()
     assert "Xác nhận 2 dòng hợp lệ" not in html
+    assert "Đợt đã đóng nên không xác nhận được danh sách này" in html
     response = client.post(reverse("collection:confirm", args=[submission.pk]))
     assert response.status_code == 302
     assert "đã đóng" in client.get(response.url).content.decode()
