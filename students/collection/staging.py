@@ -194,6 +194,10 @@ def row_changes(row: ParsedRow, current: dict) -> dict:
                 new, row.values.get("wishes_note")
             ):
                 continue
+        elif f == "class_name" and not old and new == str(current.get("grade")):
+            # A student on record with only a grade: the template writes the grade in
+            # the class column (the file needs one), which says nothing new.
+            continue
         elif f == "address_text" and _same_place(row.values, current):
             # The address "as written" is kept as the school first wrote it ("Thôn 2,
             # xã Linh Trường, huyện Gio Linh"); the template gives back its village

@@ -80,7 +80,7 @@ def students(world, school_staff_gl):
             "ethnicity": Ethnicity.objects.get(code="01"),
             "school": school,
             "grade": 7,
-            "class_name": "7B",
+            "class_name": "",  # the form asks for the grade; the class may wait
             "wishes": ["other"],
             "wishes_note": "Hỗ trợ sửa chữa nhà ở",
         },
