@@ -198,7 +198,7 @@ def row_changes(row: ParsedRow, current: dict) -> dict:
             # A student on record with only a grade: the template writes the grade in
             # the class column (the file needs one), which says nothing new.
             continue
-        elif f == "address_text" and _same_place(row.values, current):
+        elif f == "address_text" and _same_place(row.values, current, new):
             # The address "as written" is kept as the school first wrote it ("Thôn 2,
             # xã Linh Trường, huyện Gio Linh"); the template gives back its village
             # and commune, which read back as a shorter text for the same place.
@@ -213,13 +213,13 @@ def _wish_set(wishes, note) -> set[str]:
     return {*(wishes or ()), *(("other",) if note else ())}
 
 
-def _same_place(values: dict, current: dict) -> bool:
-    """The row's village and commune (blank: as on record) are those on record."""
+def _same_place(values: dict, current: dict, address: str) -> bool:
+    """The row's village and commune (blank: as on record) are those on record, and
+    its address text adds nothing to them (a commune on record, or the village only)."""
     commune = values.get("commune_id") or current.get("commune_id")
     village = values.get("village") or current.get("village")
-    return commune is not None and (commune, village) == (
-        current.get("commune_id"),
-        current.get("village"),
+    return (commune, village) == (current.get("commune_id"), current.get("village")) and (
+        commune is not None or address == village
     )
 
 

@@ -81,6 +81,7 @@ def students(world, school_staff_gl):
             "school": school,
             "grade": 7,
             "class_name": "",  # the form asks for the grade; the class may wait
+            "village": "Thôn 5",  # and no commune yet
             "wishes": ["other"],
             "wishes_note": "Hỗ trợ sửa chữa nhà ở",
         },
