@@ -72,7 +72,7 @@ def duplicate_list(request):
     state = request.GET.get("state", "")
     if state not in (DuplicatePair.State.MERGED, DuplicatePair.State.NOT_DUPLICATE):
         state = DuplicatePair.State.PENDING
-    pairs = selectors.duplicate_pairs_pending(
+    pairs = selectors.duplicate_pairs_in_state(
         user=request.user, district=district, reason=reason, state=state
     )
     page = Paginator(pairs, settings.STUDENT_PAGE_SIZE).get_page(request.GET.get("page"))

@@ -22,7 +22,7 @@ from students.models import Circumstance, DuplicatePair, Guardian, Student
 DETECT_JOB_KIND = "duplicates_detect"
 
 
-def duplicate_pairs_pending(
+def duplicate_pairs_in_state(
     *, user, district: Area | None = None, reason: str = "", state: str = "pending"
 ) -> QuerySet[DuplicatePair]:
     """Pending pairs (or, with `state`, decided ones, latest first) whose two students

@@ -104,7 +104,7 @@ def _children_move(*, keep: Student, other: Student) -> dict[str, tuple[str, lis
     the kept record already has (same guardian name, same circumstance, a result for
     the same school year ...) stays with the record merged away, so nothing counts
     twice. Returns, per model, the field and the ids of the rows moved."""
-    moved: dict[str, int] = {}
+    moved: dict[str, tuple[str, list]] = {}
     for model, field, unique_groups in _moved_relations():
         rows = model._base_manager.filter(**{field: other})
         for others in unique_groups:
