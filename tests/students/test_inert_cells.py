@@ -19,10 +19,10 @@ from students.collection.template import school_template_write
 from students.collection.workbook import SHEET_LIST
 from students.export import students_export_write_progress
 from students.models import Student
-from students.resources import StudentResource
 from tests.factories import CircumstanceFactory, StudentFactory, UserFactory
 from tests.students.collection.test_import_pipeline import HEADER
 from tests.students.collection.test_view_upload import round_make
+from tests.students.test_admin_round_trip import admin_export
 
 pytestmark = pytest.mark.django_db
 
@@ -103,22 +103,14 @@ def admin_client(client, world, formula_student, district_staff_gl):
     return client
 
 
-def _admin_export(client, fmt: str) -> bytes:
-    data = {"format": fmt, "resource": "0"}
-    data |= {f"studentresource_{name}": "on" for name in StudentResource.fields}
-    response = client.post(reverse("admin:students_student_export"), data)
-    assert response.status_code == 200
-    return response.content
-
-
 def test_it_writes_the_admin_xlsx_export_inert(admin_client, formula_student, tmp_path):
     path = tmp_path / "admin.xlsx"
-    path.write_bytes(_admin_export(admin_client, "0"))
+    path.write_bytes(admin_export(admin_client, "0"))
     _assert_inert(_cells(path), FORMULA, formula_student.note, "@SUM(A1)", "=2+2")
 
 
 def test_it_writes_the_admin_csv_export_inert(admin_client, formula_student):
-    text = _admin_export(admin_client, "1").decode("utf-8-sig")
+    text = admin_export(admin_client, "1").decode("utf-8-sig")
     (row,) = [r for r in csv.DictReader(io.StringIO(text)) if r["ID"] == str(formula_student.pk)]
     assert row["Họ và tên"] == "'=1+1"
     assert row["Ghi chú"] == "'" + formula_student.note

@@ -89,22 +89,34 @@ def students(world, school_staff_gl):
     return [dao, hoa, kan, added]
 
 
-def _download(client, collection_round, school, tmp_path):
-    response = client.get(reverse("collection:template", args=[collection_round.pk, school.pk]))
-    assert response.status_code == 200
-    path = tmp_path / "mau.xlsx"
-    path.write_bytes(
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
-    return path
+@pytest.fixture
+def download(client, tmp_path, world, school_staff_gl, collection_round):
+    """Gio Mỹ's staff downloads the school's template: returns its path."""
+
+    def download():
+        client.force_login(school_staff_gl)
+        url = reverse("collection:template", args=[collection_round.pk, world.school_gl.pk])
+        response = client.get(url)
+        assert response.status_code == 200
+        path = tmp_path / "mau.xlsx"
+        path.write_bytes(b"".join(response.streaming_content))
+        return path
+
+    return download
 
 
-def _upload(client, collection_round, school, path, capture):
-    url = reverse("collection:upload", args=[collection_round.pk, school.pk])
-    with capture(execute=True):
-        response = client.post(url, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
-    assert response.status_code == 302
-    return Submission.objects.latest("pk")
+@pytest.fixture
+def upload(client, world, collection_round, django_capture_on_commit_callbacks):
+    """Uploads a file as the school's list (the job runs at once): returns the list."""
+
+    def upload(path):
+        url = reverse("collection:upload", args=[collection_round.pk, world.school_gl.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"file": SimpleUploadedFile(path.name, path.read_bytes())})
+        assert response.status_code == 302
+        return Submission.objects.latest("pk")
+
+    return upload
 
 
 def _snapshot():
@@ -114,20 +126,8 @@ def _snapshot():
     )
 
 
-def test_it_stages_the_unchanged_template_as_unchanged(
-    client,
-    tmp_path,
-    world,
-    school_staff_gl,
-    students,
-    collection_round,
-    django_capture_on_commit_callbacks,
-):
-    client.force_login(school_staff_gl)
-    path = _download(client, collection_round, world.school_gl, tmp_path)
-    submission = _upload(
-        client, collection_round, world.school_gl, path, django_capture_on_commit_callbacks
-    )
+def test_it_stages_the_unchanged_template_as_unchanged(students, download, upload):
+    submission = upload(download())
     assert submission.file_errors == []
     rows = list(submission.rows.order_by("row_number"))
     assert {r.action for r in rows} == {SubmissionRow.Action.UNCHANGED}, [
@@ -143,19 +143,9 @@ def test_it_stages_the_unchanged_template_as_unchanged(
 
 
 def test_it_warns_but_does_not_refuse_a_student_on_record_without_circumstance(
-    client,
-    tmp_path,
-    world,
-    school_staff_gl,
-    students,
-    collection_round,
-    django_capture_on_commit_callbacks,
+    client, students, download, upload
 ):
-    client.force_login(school_staff_gl)
-    path = _download(client, collection_round, world.school_gl, tmp_path)
-    submission = _upload(
-        client, collection_round, world.school_gl, path, django_capture_on_commit_callbacks
-    )
+    submission = upload(download())
     warned = {
         r.data["values"]["full_name"]: [w["message"] for w in r.warnings]
         for r in submission.rows.all()
@@ -168,19 +158,9 @@ def test_it_warns_but_does_not_refuse_a_student_on_record_without_circumstance(
 
 
 def test_it_writes_nothing_when_the_unchanged_template_is_confirmed(
-    client,
-    tmp_path,
-    world,
-    school_staff_gl,
-    students,
-    collection_round,
-    django_capture_on_commit_callbacks,
+    client, students, download, upload, django_capture_on_commit_callbacks
 ):
-    client.force_login(school_staff_gl)
-    path = _download(client, collection_round, world.school_gl, tmp_path)
-    submission = _upload(
-        client, collection_round, world.school_gl, path, django_capture_on_commit_callbacks
-    )
+    submission = upload(download())
     before = _snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("collection:confirm", args=[submission.pk]))
@@ -193,17 +173,12 @@ def test_it_writes_nothing_when_the_unchanged_template_is_confirmed(
     )
 
 
-def test_it_still_refuses_a_new_student_without_circumstance(
-    client, tmp_path, world, school_staff_gl, collection_round, django_capture_on_commit_callbacks
-):
+def test_it_still_refuses_a_new_student_without_circumstance(world, download, upload):
     """Only a student on record may come back without circumstance: a new row must say
     why the student is on the list."""
-    client.force_login(school_staff_gl)
-    path = _download(client, collection_round, world.school_gl, tmp_path)
+    path = download()
     Student.objects.filter(pk=world.student_gl.pk).delete()
-    submission = _upload(
-        client, collection_round, world.school_gl, path, django_capture_on_commit_callbacks
-    )
+    submission = upload(path)
     (row,) = submission.rows.all()
     assert row.action == SubmissionRow.Action.INVALID
     assert [e["message"] for e in row.errors] == ["Học sinh chưa thuộc diện nào."]
