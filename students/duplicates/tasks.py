@@ -1,8 +1,12 @@
-"""The detection job: thin, takes the job id, calls the service, reports progress."""
+"""The detection job: thin, takes the job id, calls the service, reports progress. And
+the queueing of a confirmed list's new students."""
 
 from __future__ import annotations
 
 from celery import shared_task
+
+from students.duplicates.detect import duplicates_queue
+from students.models import SubmissionRow
 
 
 @shared_task(acks_late=True)
@@ -27,3 +31,20 @@ def duplicates_detect_task(job_id: int) -> None:
         }
 
     job_run(job_id=job_id, work=work)
+
+
+@shared_task(acks_late=True)
+def duplicates_queue_task(submission_id: int) -> int:
+    """Queue the possible duplicates of the students a confirmed list added (see
+    detect.duplicates_queue), beside the import rather than inside it: a confirmed list
+    of many thousands does not wait for it. Idempotent (pairs already there stay).
+    Enqueue with transaction.on_commit once the list is confirmed. Returns how many
+    pairs of those students wait for review."""
+    ids = list(
+        SubmissionRow.objects.filter(
+            submission_id=submission_id,
+            action=SubmissionRow.Action.NEW,
+            student__merged_into__isnull=True,
+        ).values_list("student_id", flat=True)
+    )
+    return len(duplicates_queue(student_ids=ids))

@@ -9,8 +9,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from students.collection.apply import submission_apply
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
+from students.duplicates.tasks import duplicates_queue_task
 from students.models import DuplicatePair, Student
 from tests.factories import SchoolFactory, StudentFactory
 
@@ -182,3 +184,17 @@ def test_it_does_not_warn_an_imported_row_of_another_child(
     namesake(world.school_dh, status="transferred")  # another district, left
     submission = stage(tmp_path, world, school_staff_gl, [row(1)])
     assert duplicate_warnings(submission.rows.get(row_number=3)) == []
+
+
+def test_a_confirmed_list_queues_its_new_students_namesakes(
+    tmp_path, world, gio_linh_2, school_staff_gl
+):
+    first = namesake(gio_linh_2, status="transferred")
+    submission = stage(tmp_path, world, school_staff_gl, [row(1), row(2, "Lê Thị Hoa")])
+    submission_apply(submission=submission, user=school_staff_gl)
+    assert duplicates_queue_task(submission.pk) == 1
+    created = Student.objects.get(full_name="Nguyễn Thanh An")
+    pair = DuplicatePair.objects.get()
+    assert (pair.student_a_id, pair.student_b_id) == (first.pk, created.pk)
+    assert pair.state == DuplicatePair.State.PENDING
+    assert duplicates_queue_task(submission.pk) == 1  # again: nothing new
