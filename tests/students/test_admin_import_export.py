@@ -380,7 +380,8 @@ def test_it_imports_without_a_query_per_lookup(
         return [
             [
                 "",
-                f"Học Sinh {i}",
+                # Names hold no digits (khuyenhoc/text.py name_problem): i in letters.
+                "Học Sinh " + "".join("ABCDEGHIKL"[int(d)] for d in str(i)),
                 "2012",
                 "Nam",
                 "Kinh",
