@@ -210,6 +210,9 @@ JOB_KINDS = {
     "submission_apply": _("Ghi danh sách vào hồ sơ"),
     "student_export": _("Xuất danh sách học sinh"),
     "rollover": _("Lên lớp đầu năm học"),
+    "addresses_match": _("Khớp địa chỉ với xã, phường"),
+    "results_preview": _("Đọc tệp kết quả học tập"),
+    "results_apply": _("Ghi kết quả học tập vào hồ sơ"),
 }
 
 

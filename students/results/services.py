@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from khuyenhoc.access import CHANGE, scope_for
 from khuyenhoc.jobs import JobError, job_create, job_enqueue, job_progress
-from khuyenhoc.models import Job, School
+from khuyenhoc.models import Job, School, person_name
 from students.collection.files import FileRejected, file_check
 from students.history import history_source
 from students.models import AcademicResult, Student
@@ -248,7 +248,7 @@ def results_apply(*, user, preview: Job) -> dict:
             "unchanged": len(rows) - len(written),
             "skipped": len(data["matched"]) - len(rows),
             "at": timezone.now().isoformat(),
-            "by": user.get_username(),
+            "by": person_name(user),  # shown on the page: "bởi Võ Thị Thu Hà"
         }
         preview.result["applied"] = applied
         Job.objects.filter(pk=preview.pk).update(result=preview.result)
