@@ -22,6 +22,21 @@ def _submission_url(submission_id: int) -> str:
     return f"/thu-thap/danh-sach/{submission_id}/"
 
 
+def _submission_failed(submission_id: int, *, confirming: bool):
+    """The jobs' on_fail: the list ends as failed (an unexpected error gets a plain
+    reason, a JobError its own words) and the job page sends the user to it."""
+
+    def on_fail(message: str, unexpected: bool) -> dict:
+        submission_fail(
+            submission_id=submission_id,
+            confirming=confirming,
+            reason=None if unexpected else message,
+        )
+        return {"url": _submission_url(submission_id)}
+
+    return on_fail
+
+
 @shared_task(acks_late=True)
 def submission_stage_task(job_id: int, submission_id: int) -> None:
     def work(job):
@@ -33,15 +48,7 @@ def submission_stage_task(job_id: int, submission_id: int) -> None:
         submission_stage(submission=submission, progress=progress)
         return {"url": _submission_url(submission_id), "message": submission.get_state_display()}
 
-    def on_fail(message: str, unexpected: bool) -> dict:
-        submission_fail(
-            submission_id=submission_id,
-            confirming=False,
-            reason=None if unexpected else message,
-        )
-        return {"url": _submission_url(submission_id)}
-
-    job_run(job_id=job_id, work=work, on_fail=on_fail)
+    job_run(job_id=job_id, work=work, on_fail=_submission_failed(submission_id, confirming=False))
 
 
 @shared_task(acks_late=True)
@@ -54,12 +61,4 @@ def submission_apply_task(job_id: int, submission_id: int, user_id: int) -> None
             "message": f"Thêm {result.created}, cập nhật {result.updated}, giữ nguyên {result.unchanged}",
         }
 
-    def on_fail(message: str, unexpected: bool) -> dict:
-        submission_fail(
-            submission_id=submission_id,
-            confirming=True,
-            reason=None if unexpected else message,
-        )
-        return {"url": _submission_url(submission_id)}
-
-    job_run(job_id=job_id, work=work, on_fail=on_fail)
+    job_run(job_id=job_id, work=work, on_fail=_submission_failed(submission_id, confirming=True))

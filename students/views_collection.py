@@ -152,6 +152,12 @@ def round_not_submitted_export(request, pk: int):
     return response
 
 
+def _messages_error(request, errors: dict) -> None:
+    for field_errors in errors.values():
+        for error in field_errors:
+            messages.error(request, error)
+
+
 def _round_back(request, collection_round):
     """Back to the round's page with the filters the form was sent from."""
     url = reverse("collection:round", args=[collection_round.pk])
@@ -187,9 +193,7 @@ def round_extend(request, pk: int):
                 deadline=form.cleaned_data["deadline"],
             )
         except ValidationError as error:
-            for errors in error.message_dict.values():
-                for e in errors:
-                    messages.error(request, e)
+            _messages_error(request, error.message_dict)
         else:
             messages.success(
                 request,
@@ -200,9 +204,7 @@ def round_extend(request, pk: int):
                 },
             )
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _messages_error(request, form.errors)
     return _round_back(request, collection_round)
 
 

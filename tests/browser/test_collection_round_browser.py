@@ -12,6 +12,8 @@ from khuyenhoc.models import School
 from students.models import CollectionRound, Submission
 from tests.browser.pages import fits, login
 from tests.factories import SchoolFactory
+from tests.students.collection.test_import_pipeline import ROWS, _xlsx
+from tests.students.collection.test_view_failures import no_header
 
 pytestmark = [
     pytest.mark.browser,
@@ -137,9 +139,6 @@ def test_the_round_from_the_school_the_district_and_the_province(
 def test_an_unreadable_file_leaves_the_earlier_list_to_confirm(
     live_server, world, school_staff_gl, browser, artifacts, tmp_path
 ):
-    from tests.students.collection.test_import_pipeline import ROWS, _xlsx
-    from tests.students.collection.test_view_failures import no_header
-
     today = timezone.localdate()
     collection_round = CollectionRound.objects.create(
         name="Thu thập năm học 2026-2027",

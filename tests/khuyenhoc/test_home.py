@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from students.models import Student
-from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory
+from students.models import Student, Submission
+from tests.factories import CircumstanceFactory, SchoolFactory, StudentFactory, area_add
+from tests.students.collection.test_view_round_tools import open_round_make
 
 pytestmark = pytest.mark.django_db
 
@@ -114,8 +115,6 @@ def test_the_menu_offers_the_review_pages_to_those_who_may_use_them(
 
 
 def test_it_leaves_out_districts_without_schools(client, world, leader):
-    from tests.factories import area_add
-
     world.province.refresh_from_db()
     area_add(parent=world.province, code="464", name="Huyện Cồn Cỏ", kind="district")
     client.force_login(leader)
@@ -127,23 +126,10 @@ def test_it_leaves_out_districts_without_schools(client, world, leader):
 
 @pytest.fixture
 def open_round(world):
-    import datetime as dt
-
-    from students.models import CollectionRound
-
-    today = timezone.localdate()
-    return CollectionRound.objects.create(
-        name="Đợt 2026",
-        school_year=2026,
-        area=world.province,
-        opens_on=today,
-        deadline=today + dt.timedelta(days=20),
-    )
+    return open_round_make(world)
 
 
 def _submit(collection_round, world, state, **fields):
-    from students.models import Submission
-
     return Submission.objects.create(
         round=collection_round,
         school=world.school_gl,

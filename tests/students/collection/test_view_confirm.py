@@ -4,7 +4,8 @@ with errors stay out, and the page says which."""
 import pytest
 from django.urls import reverse
 
-from students.models import Student, Submission
+from students.models import Status, Student, Submission
+from tests.factories import StudentFactory
 from tests.students.collection.test_view_review import staged
 from tests.students.collection.test_view_upload import round_make
 
@@ -104,9 +105,6 @@ def test_an_older_list_is_not_confirmed_once_a_newer_one_is_uploaded(
 def test_a_confirmed_list_keeps_the_figures_of_its_confirmation(
     client, tmp_path, world, school_staff_gl, collection_round, django_capture_on_commit_callbacks
 ):
-    from students.models import Status
-    from tests.factories import StudentFactory
-
     submission = staged(tmp_path, world, school_staff_gl, collection_round)
     client.force_login(school_staff_gl)
     confirm(client, submission, django_capture_on_commit_callbacks)

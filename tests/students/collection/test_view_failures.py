@@ -32,9 +32,15 @@ def no_header(tmp_path):
     return path
 
 
+def upload_rows(client, tmp_path, world, collection_round, capture, name="ds.xlsx"):
+    """Upload the pipeline's rows (two valid, one with an error) for Gio Mỹ."""
+    path = _xlsx(tmp_path, ROWS, name=name)
+    return upload(client, collection_round, world.school_gl, path, capture)
+
+
 def good_then(client, tmp_path, world, collection_round, capture, second):
     """Upload a good list, then `second`; returns both submissions."""
-    upload(client, collection_round, world.school_gl, _xlsx(tmp_path, ROWS), capture)
+    upload_rows(client, tmp_path, world, collection_round, capture)
     upload(client, collection_round, world.school_gl, second, capture)
     return list(Submission.objects.order_by("created_at", "pk"))
 
@@ -58,12 +64,8 @@ def test_it_fails_the_list_when_staging_raises_unexpectedly(
 
     monkeypatch.setattr(tasks, "submission_stage", broken)
     client.force_login(school_staff_gl)
-    response = upload(
-        client,
-        collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS),
-        django_capture_on_commit_callbacks,
+    response = upload_rows(
+        client, tmp_path, world, collection_round, django_capture_on_commit_callbacks
     )
     submission = Submission.objects.get()
     assert submission.state == Submission.State.FAILED
@@ -94,13 +96,7 @@ def test_it_fails_the_list_with_the_reason_of_an_expected_error(
 
     monkeypatch.setattr(tasks, "submission_stage", refused)
     client.force_login(school_staff_gl)
-    upload(
-        client,
-        collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS),
-        django_capture_on_commit_callbacks,
-    )
+    upload_rows(client, tmp_path, world, collection_round, django_capture_on_commit_callbacks)
     submission = Submission.objects.get()
     assert submission.state == Submission.State.FAILED
     assert submission.file_errors[0]["message"] == "Máy chủ đang bận, chưa đọc được tệp."
@@ -117,13 +113,7 @@ def test_it_fails_the_list_and_writes_nothing_when_the_confirmation_raises(
     monkeypatch,
 ):
     client.force_login(school_staff_gl)
-    upload(
-        client,
-        collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS),
-        django_capture_on_commit_callbacks,
-    )
+    upload_rows(client, tmp_path, world, collection_round, django_capture_on_commit_callbacks)
     submission = Submission.objects.get()
     real_apply = services.submission_apply
 
@@ -156,13 +146,7 @@ def test_it_leaves_a_confirmed_list_alone_when_a_second_confirmation_fails(
     django_capture_on_commit_callbacks,
 ):
     client.force_login(school_staff_gl)
-    upload(
-        client,
-        collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS),
-        django_capture_on_commit_callbacks,
-    )
+    upload_rows(client, tmp_path, world, collection_round, django_capture_on_commit_callbacks)
     submission = Submission.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("collection:confirm", args=[submission.pk]))
@@ -216,24 +200,19 @@ def test_a_list_that_failed_to_stage_does_not_replace_the_pending_list(
     monkeypatch,
 ):
     client.force_login(school_staff_gl)
-    upload(
-        client,
-        collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS),
-        django_capture_on_commit_callbacks,
-    )
+    upload_rows(client, tmp_path, world, collection_round, django_capture_on_commit_callbacks)
 
     def broken(**kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(tasks, "submission_stage", broken)
-    upload(
+    upload_rows(
         client,
+        tmp_path,
+        world,
         collection_round,
-        world.school_gl,
-        _xlsx(tmp_path, ROWS, name="lan2.xlsx"),
         django_capture_on_commit_callbacks,
+        name="lan2.xlsx",
     )
     good, bad = Submission.objects.order_by("created_at", "pk")
     assert bad.state == Submission.State.FAILED

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from khuyenhoc.models import School
 from students.collection.services import submission_create
+from students.collection.staging import submission_stage
 from students.models import CollectionRound, Submission
 from tests.factories import SchoolFactory
 from tests.students.collection.test_import_pipeline import ROWS, _xlsx
@@ -21,8 +22,8 @@ from tests.students.collection.test_view_upload import round_make
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_round(world):
+def open_round_make(world) -> CollectionRound:
+    """The province's round, open since ten days, due in ten (the home's tests use it)."""
     today = timezone.localdate()
     return CollectionRound.objects.create(
         name="Đợt 2026",
@@ -31,6 +32,11 @@ def open_round(world):
         opens_on=today - dt.timedelta(days=10),
         deadline=today + dt.timedelta(days=10),
     )
+
+
+@pytest.fixture
+def open_round(world):
+    return open_round_make(world)
 
 
 def url(collection_round, name="round"):
@@ -141,8 +147,6 @@ def test_it_lets_provincial_staff_close_a_round_and_a_closed_round_refuses_uploa
 def test_a_closed_round_refuses_the_confirmation_of_a_pending_list(
     client, tmp_path, world, school_staff_gl, provincial_staff, open_round
 ):
-    from students.collection.staging import submission_stage
-
     submission = submission_stage(
         submission=submission_create(
             user=school_staff_gl,
