@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +18,7 @@ from khuyenhoc.jobs import job_create, job_enqueue
 from khuyenhoc.models import School
 from students.collection.apply import ApplyResult, submission_apply
 from students.collection.files import FileRejected, file_check
+from students.collection.selectors import areas_for_round_create, user_can_manage_round
 from students.collection.staging import file_sha256
 from students.models import CollectionRound, Status, Student, Submission, SubmissionRow
 
@@ -107,8 +109,6 @@ def submission_review(
 ) -> Submission:
     """District staff approve a submitted list (its students become verified) or send
     it back with a comment the school sees."""
-    from students.models import SubmissionRow
-
     if not user.has_perm("students.review_submission"):
         raise Http404
     _school_check(user=user, school=submission.school)
@@ -147,10 +147,6 @@ def collection_round_create(
     note: str = "",
 ) -> CollectionRound:
     """Provincial staff open a round for a province or district in their change scope."""
-    from django.core.exceptions import ValidationError
-
-    from students.collection.selectors import areas_for_round_create
-
     if not areas_for_round_create(user=user).filter(pk=area.pk).exists():
         raise Http404
     if deadline < opens_on:
@@ -185,8 +181,6 @@ def round_open_check(*, collection_round: CollectionRound) -> None:
 
 
 def _round_manage_check(*, user, collection_round: CollectionRound) -> None:
-    from students.collection.selectors import user_can_manage_round
-
     if not user_can_manage_round(user=user, collection_round=collection_round):
         raise Http404
 
@@ -207,8 +201,6 @@ def collection_round_extend(
     *, user, collection_round: CollectionRound, deadline
 ) -> CollectionRound:
     """Provincial staff move a round's deadline; a closed round opens again."""
-    from django.core.exceptions import ValidationError
-
     _round_manage_check(user=user, collection_round=collection_round)
     collection_round = CollectionRound.objects.select_for_update().get(pk=collection_round.pk)
     if deadline < collection_round.opens_on:
