@@ -84,7 +84,7 @@ def commune_entries(*, roots: Iterable[str], keep: Area | None = None) -> list[C
 
 class CommunePicker(forms.Select):
     """A <select> of `entries` in two groups, each option carrying its folded names for
-    the search box placed before it."""
+    the search box placed before it; without entries, of the field's own choices."""
 
     template_name = "khuyenhoc/widgets/commune_picker.html"
 
@@ -94,6 +94,10 @@ class CommunePicker(forms.Select):
         self.empty_label = ""
 
     def optgroups(self, name, value, attrs=None):
+        if not self.entries:
+            # Given plain choices (a field's own, grouped as it likes): only the search
+            # box is added; the script folds the labels itself.
+            return super().optgroups(name, value, attrs)
         chosen = {str(v) for v in value if v not in (None, "")}
         groups = []
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from khuyenhoc.access import CHANGE, get_for_user_or_404, scope_for
 from khuyenhoc.jobs import job_create, job_enqueue
+from khuyenhoc.widgets import CommunePicker
 from students.address_services import (
     commune_choices,
     region_roots,
@@ -33,6 +34,7 @@ class CommuneForm(forms.Form):
     commune = forms.TypedChoiceField(
         label=gettext_lazy("Xã/phường cư trú"),
         coerce=int,
+        widget=CommunePicker,
         error_messages={
             "required": gettext_lazy("Hãy chọn xã/phường."),
             "invalid_choice": gettext_lazy("Hãy chọn một xã/phường trong danh sách."),

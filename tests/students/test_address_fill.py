@@ -155,6 +155,7 @@ def test_it_lets_staff_pick_a_commune_among_the_province_units(
     url = reverse("addresses:set", args=[student.pk])
     page = client.get(url).content.decode()
     assert "Xã Gio Linh" in page and "Thị trấn Gio Linh" in page
+    assert "data-commune-picker" in page  # with the search box (khuyenhoc/widgets.py)
     response = client.post(url, {"commune": tree["p1_qt"].pk, "village": "KP 3", "trang": "1"})
     assert response.status_code == 302 and response.url == "/dia-chi/?trang=1"
     assert communes({"s": student})["s"] == (tree["p1_qt"].pk, "KP 3")
