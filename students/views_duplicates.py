@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -118,7 +119,20 @@ def duplicate_detect_start(request):
 
 @login_required
 def duplicate_detail(request, pk: int):
-    pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
+    try:
+        pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
+    except Http404:
+        successor = selectors.duplicate_pair_successor(user=request.user, pk=pk)
+        if successor is None:
+            raise
+        messages.info(
+            request,
+            _(
+                "Cặp này đã được thay bằng cặp dưới đây: một hồ sơ của nó đã được gộp vào hồ sơ"
+                " khác, và hồ sơ được giữ đã có cặp với cùng học sinh."
+            ),
+        )
+        return redirect("duplicates:detail", pk=successor.pk)
     a, b, rows = selectors.duplicate_comparison(pair=pair)
     context = {
         "pair": pair,

@@ -61,6 +61,26 @@ def duplicate_pair_get(*, user, pk: int) -> DuplicatePair:
     return get_object_or_404(DuplicatePair.objects.for_user(user, VIEW), pk=pk)
 
 
+def duplicate_pair_successor(*, user, pk: int) -> DuplicatePair | None:
+    """A pair removed by a merge (the kept record already had a pair with the same
+    student) lives on as that pair: the one the user may see, or None. Only on the rare
+    path of an address that is gone, so the unindexed look-up in the merges is fine."""
+    source = DuplicatePair.objects.filter(merges__contains=[{"pairs_removed": [{"id": pk}]}])
+    for pair in source[:1]:
+        for entry in reversed(pair.merges):
+            for removed in entry.get("pairs_removed", []):
+                if removed["id"] != pk:
+                    continue
+                ends = {removed["student_a"], removed["student_b"]} - {entry["merged"]}
+                low, high = sorted({entry["kept"], *ends})
+                return (
+                    DuplicatePair.objects.for_user(user, VIEW)
+                    .filter(student_a_id=low, student_b_id=high)
+                    .first()
+                )
+    return None
+
+
 def duplicate_pair_can_decide(*, user, pair: DuplicatePair) -> bool:
     return (
         pair.state == DuplicatePair.State.PENDING

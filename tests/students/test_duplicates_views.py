@@ -339,3 +339,24 @@ def test_the_kept_record_history_reads_as_a_merge(client, world, pairs, district
         "Phụ huynh: Lê Thị Hoa (Mẹ)",
         f"Chuyển sang hồ sơ số {world.student_dh.pk}",
     ) in {(i.subject, i.action) for i in entry.items}
+
+
+def test_a_pair_a_merge_made_redundant_leads_to_the_pair_that_replaced_it(
+    client, world, pairs, district_staff_dh, outsider
+):
+    inside, across = pairs
+    dh = world.student_dh
+    other = Student.objects.get(pk=other_of(inside, dh))
+    third = StudentFactory(full_name="Nguyễn Văn An", school=world.school_dh)
+    # Both records of the pair have a pair with the third student: after the merge, the
+    # merged record's one is the kept record's question.
+    gone = pair_of(other, third, score=70)
+    stays = pair_of(dh, third, score=75)
+    client.force_login(district_staff_dh)
+    client.post(reverse("duplicates:merge", args=[inside.pk]), {"keep": dh.pk, "confirmed": "1"})
+    assert not DuplicatePair.objects.filter(pk=gone.pk).exists()
+    response = client.get(reverse("duplicates:detail", args=[gone.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("duplicates:detail", args=[stays.pk])
+    client.force_login(outsider)
+    assert client.get(reverse("duplicates:detail", args=[gone.pk])).status_code == 404
