@@ -494,27 +494,26 @@ def duplicates_detect(*, progress: Callable[[int, int, str], None] | None = None
 
 
 # The students of the given ids and the current students of the same name (without
-# diacritics) and the same full birth date, through the list's name index
-# (student_list_name, migration 0011): the pairs a new record must raise at once.
+# diacritics) and the same full birth date, through the index of name, birth year and
+# date (student_name_birth, the import's look-up): the pairs a new record must raise
+# at once.
 _NEW_CANDIDATES = """
 CREATE TEMP TABLE dup_candidates AS
 SELECT least(s.id, o.id) AS a, greatest(s.id, o.id) AS b, 'same'::text AS birth
   FROM students_student s
   JOIN students_student o
-    ON split_part(o.search_key, ' ', -1) = split_part(s.search_key, ' ', -1)
-   AND o.search_key = s.search_key AND o.birth_date = s.birth_date AND o.id <> s.id
+    ON o.search_key = s.search_key AND o.birth_year = s.birth_year
+   AND o.birth_date = s.birth_date AND o.id <> s.id
  WHERE s.id = ANY(%(ids)s) AND s.merged_into_id IS NULL AND o.merged_into_id IS NULL
 """
 # What _FACTS reads, for the few students of those pairs only.
 _NEW_CONTEXT = [
-    # Through the list's name index again, one probe per name.
+    # Through the name index (student_name_birth's first column), one probe per name.
     """CREATE TEMP TABLE dup_name_counts AS
        SELECT n.search_key AS name, n.birth_year AS year, count(*) AS n
          FROM (SELECT DISTINCT s.search_key FROM students_student s
                 WHERE s.id IN (SELECT a FROM dup_candidates UNION SELECT b FROM dup_candidates)) k
-         JOIN students_student n
-           ON split_part(n.search_key, ' ', -1) = split_part(k.search_key, ' ', -1)
-          AND n.search_key = k.search_key
+         JOIN students_student n ON n.search_key = k.search_key
         WHERE n.merged_into_id IS NULL
         GROUP BY n.search_key, n.birth_year""",
     """CREATE TEMP TABLE dup_guardian_counts AS
