@@ -8,6 +8,7 @@ still works)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -33,8 +34,8 @@ class CommuneEntry:
 def commune_entries(*, roots: Iterable[str], keep: Area | None = None) -> list[CommuneEntry]:
     """What the picker offers below the area paths `roots` (two queries): each commune
     in force today, then each older commune once per commune that took it over
-    ("Xã Gio Mỹ (huyện Gio Linh, trước 7/2025) → Xã Gio Linh"), then `keep` (the commune
-    on record) when it is not offered already."""
+    ("Xã Gio Mỹ (Huyện Gio Linh, trước 7/2025) → Xã Gio Linh"; one without a successor on
+    record as itself), then `keep` (the commune on record) when not offered already."""
     q = Q(pk__in=[])
     for root in roots:
         q |= Q(path__startswith=root)
@@ -62,8 +63,13 @@ def commune_entries(*, roots: Iterable[str], keep: Area | None = None) -> list[C
         successors.setdefault(old_id, []).append(new)
     for old in (a for a in communes if a.pk not in offered):
         district = districts.get(old.path[: -Area.steplen])
-        where = _("%(district)s, trước 7/2025") % {"district": district.name} if district else ""
-        former = f"{old.name} ({where})" if where else old.name
+        ended = old.valid_to + dt.timedelta(days=1)
+        where = [district.name] if district else []
+        where.append(_("trước %(month)s/%(year)s") % {"month": ended.month, "year": ended.year})
+        former = f"{old.name} ({', '.join(where)})"
+        if not successors.get(old.pk):
+            # No successor on record (reference data loaded in part): the old unit itself.
+            entries.append(CommuneEntry(old.pk, former, search_key(old.name), True))
         for new in successors.get(old.pk, []):
             entries.append(
                 CommuneEntry(
@@ -131,7 +137,7 @@ class CommunePicker(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["search_label"] = _("Tìm xã, phường (gõ không dấu cũng được)")
-        context["widget"]["saved_as"] = _("Sẽ ghi vào hồ sơ: %(name)s (tên từ 7/2025)")
+        context["widget"]["saved_as"] = _("Sẽ ghi vào hồ sơ: %(name)s (tên hiện nay)")
         return context
 
 

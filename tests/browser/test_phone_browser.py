@@ -96,7 +96,7 @@ def test_it_finds_an_old_commune_without_diacritics_on_a_phone(
     assert select.evaluate("s => s.options[s.selectedIndex].textContent").startswith("Xã Gio Mỹ")
     assert select.input_value() == str(gio_linh_2025.pk)
     saved_as = page.locator(".commune-saved-as")
-    assert saved_as.inner_text() == "Sẽ ghi vào hồ sơ: Xã Gio Linh (tên từ 7/2025)"
+    assert saved_as.inner_text() == "Sẽ ghi vào hồ sơ: Xã Gio Linh (tên hiện nay)"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.locator("fieldset", has=search).screenshot(
         path=str(artifacts / "phone-390-6-commune-picker.png")

@@ -56,6 +56,8 @@ def test_it_offers_the_2025_communes_then_old_names_pointing_at_their_successors
         "Phường 1 (Thành phố Đông Hà, trước 7/2025) → Phường Đông Hà",
     ) in former
     assert all("Thuận Hóa" not in e.label for e in entries)
+    # Sorted by the short name, without the unit: Gio Mỹ before (Phường) 1.
+    assert [e.successor for e in entries if e.former] == ["Xã Gio Linh", "Phường Đông Hà"]
     old = next(e for e in entries if e.label.startswith("Xã Gio Mỹ"))
     assert "gio my" in old.key and "gio linh" in old.key
 
@@ -112,3 +114,14 @@ def test_it_refuses_a_commune_of_another_province(client, world, reform, distric
     response = client.post(url, data)
     assert response.status_code == 200
     assert "commune" in response.context["form"].errors
+
+
+def test_it_offers_an_old_commune_without_a_successor_as_itself(world, reform):
+    AreaSuccession.objects.filter(old_area=world.gio_my).delete()
+    entries = commune_entries(roots=[world.province.path[:4]])
+    old = next(e for e in entries if e.label.startswith("Xã Gio Mỹ"))
+    assert (old.value, old.label, old.former) == (
+        world.gio_my.pk,
+        "Xã Gio Mỹ (Huyện Gio Linh, trước 7/2025)",
+        True,
+    )
