@@ -351,6 +351,13 @@ def _page(
     return ListPage(rows, number, size, count, exact, has_next)
 
 
+def list_scope_is_small(queryset: QuerySet[Student]) -> bool:
+    """Whether PostgreSQL expects the unfiltered list (the user's scope) to hold no
+    more than LIST_COUNT_EXACT_MAX rows: then even a broad search, tested row by row,
+    is cheap to count (one EXPLAIN)."""
+    return row_estimate(queryset.order_by().values("pk")) <= LIST_COUNT_EXACT_MAX
+
+
 def _count_capped(queryset: QuerySet[Student]) -> tuple[int, bool]:
     """(count, exact): exact up to LIST_COUNT_CAP rows, and up to LIST_COUNT_EXACT_MAX
     when PostgreSQL expects no more; else (the cap reached, False)."""

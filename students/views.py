@@ -35,12 +35,15 @@ def student_list(request):
         # The exact count of a selection larger than the page's capped count, on demand.
         count = selectors.student_list_count(filterset.qs)
         return render(request, "students/_student_count.html", {"count": count})
-    students = filterset.qs
+    scope, students = students, filterset.qs
+    # A broad search (known once the filters have run) is tested row by row: counted
+    # only where the scope is small (a district of 3,000), never over a province.
+    count = not filterset.search_is_broad or selectors.list_scope_is_small(scope)
     page = selectors.student_list_page(
         students,
         number=request.GET.get("page"),
         size=settings.STUDENT_PAGE_SIZE,
-        count=not filterset.search_is_broad,
+        count=count,
         count_with_rows=filterset.search is not None and filterset.search.by_ids,
     )
     selectors.search_guardian_hints(rows=page.rows, search=filterset.search)

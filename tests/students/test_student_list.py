@@ -525,7 +525,11 @@ def test_it_keeps_the_number_of_queries_whatever_the_rows(
     roles and scope, the search's estimates and ids, the schools of the filters, the
     rows, their circumstances, the capped count (not for a broad term), the filter
     form's choices."""
+    from students import selectors
+
     broad = _plan(monkeypatch, plan)
+    # A province-sized scope: a broad search is not counted.
+    monkeypatch.setattr(selectors, "LIST_COUNT_EXACT_MAX", 0)
     settings.STUDENT_PAGE_SIZE = 2
     schools = [world.school_dh, SchoolFactory(commune=world.phuong_1)]
     params = {"q": "nguyen", "kind": "poor", "school_level": "lower_secondary", "o": "-diem"}
@@ -748,3 +752,19 @@ def test_it_shows_the_first_page_for_a_page_number_past_any_list(
     assert response.status_code == 200
     assert response.context["page"].number == 1
     assert world.student_dh.full_name in response.content.decode()
+
+
+@pytest.mark.parametrize("plan", ["broad-by-estimate", "broad-by-count"])
+def test_it_counts_a_broad_search_in_a_small_scope(
+    client, world, district_staff_dh, settings, monkeypatch, plan
+):
+    # Tested row by row, a broad search is still cheap to count in a district of a few
+    # thousand students: "12 học sinh", not "Hơn 2".
+    assert _plan(monkeypatch, plan)
+    settings.STUDENT_PAGE_SIZE = 2
+    for i in range(11):
+        StudentFactory(full_name=f"Nguyễn Thị Hoa {chr(65 + i)}", school=world.school_dh)
+    StudentFactory(full_name="Lê Văn Tám", school=world.school_dh)
+    client.force_login(district_staff_dh)
+    page = client.get(URL, {"q": "nguyen"}).context["page"]
+    assert (page.count, page.count_is_exact) == (12, True)  # with the world's Nguyễn Văn An
