@@ -20,6 +20,7 @@ from students.collection.apply import ApplyResult, submission_apply
 from students.collection.files import FileRejected, file_check
 from students.collection.selectors import areas_for_round_create, user_can_manage_round
 from students.collection.staging import file_sha256
+from students.duplicates.tasks import duplicates_queue_task
 from students.models import CollectionRound, Status, Student, Submission, SubmissionRow
 
 
@@ -279,6 +280,9 @@ def submission_confirm(*, submission: Submission, user) -> ApplyResult:
         Submission.objects.filter(pk=submission.pk).update(
             missing_count=len(missing), missing_student_ids=missing
         )
+        # The new students' namesakes are queued for a person beside the import, not
+        # inside it (a list of thousands does not wait for them).
+        transaction.on_commit(lambda: duplicates_queue_task.delay(submission.pk))
     return result
 
 

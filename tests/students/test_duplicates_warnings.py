@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from students.collection.apply import submission_apply
-from students.collection.services import submission_create
+from students.collection.services import submission_confirm, submission_create
 from students.collection.staging import submission_stage
 from students.duplicates.tasks import duplicates_queue_task
 from students.models import DuplicatePair, Student
@@ -198,3 +198,15 @@ def test_a_confirmed_list_queues_its_new_students_namesakes(
     assert (pair.student_a_id, pair.student_b_id) == (first.pk, created.pk)
     assert pair.state == DuplicatePair.State.PENDING
     assert duplicates_queue_task(submission.pk) == 1  # again: nothing new
+
+
+def test_it_queues_a_confirmed_lists_namesakes_when_the_list_is_confirmed(
+    tmp_path, world, gio_linh_2, school_staff_gl, django_capture_on_commit_callbacks
+):
+    first = namesake(gio_linh_2, status="transferred")
+    submission = stage(tmp_path, world, school_staff_gl, [row(1), row(2, "Lê Thị Hoa")])
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_confirm(submission=submission, user=school_staff_gl)
+    created = Student.objects.get(full_name="Nguyễn Thanh An")
+    pair = DuplicatePair.objects.get()
+    assert (pair.student_a_id, pair.student_b_id) == (first.pk, created.pk)

@@ -11,6 +11,7 @@ from students.collection.apply import submission_import
 from students.collection.files import FileRejected
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
+from students.duplicates.tasks import duplicates_queue_task
 from students.models import Submission
 
 
@@ -56,6 +57,10 @@ class Command(BaseCommand):
                 result = submission_import(submission=submission, user=actor)
             except JobError as exc:
                 raise CommandError(str(exc)) from None
+            if result.created:
+                # As a confirm in the browser does: the new students' namesakes go to
+                # the duplicates queue (a job beside the import where a worker runs).
+                duplicates_queue_task.delay(submission.pk)
         else:
             submission_stage(submission=submission)
         for issue in submission.file_errors:
