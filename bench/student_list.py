@@ -20,7 +20,7 @@ import os
 import statistics
 import time
 
-from bench.common import django_setup, machine_pace
+from bench.common import django_setup, machine_pace, registry_seed
 
 REPEAT = 7
 
@@ -178,18 +178,13 @@ def main() -> None:
     django_setup(suffix="_list")
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
-    from students.models import Student, Support
+    from students.models import Student
 
     # As in production: no query log, no template debugging (`make bench` sets DEBUG=1
     # only for the settings a server without TLS in front needs).
     settings.DEBUG = False
-    # (A database seeded before the demo had support rows is seeded again.)
-    if Student.objects.count() < students or not Support.objects.exists():
-        print(f"Seeding {students:,} students (once; kept in the benchmark database) ...")
-        call_command("load_areas", provinces=["Quảng Trị"], verbosity=0)
-        call_command("seed_demo", students=students, force=True, verbosity=0)
+    registry_seed(students)
     _vacuum()
     # As the web server does (khuyenhoc/wsgi.py): the objects loaded at start are kept
     # out of full garbage collections, which walked ~120,000 of them (100-130 ms) in
