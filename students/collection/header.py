@@ -230,6 +230,14 @@ _SCHOOL_END = re.compile(
 )
 
 
+# A school's name starts with its level ("THCS Gio Mỹ", "Tiểu học số 1 ..."); "các
+# trường trên địa bàn huyện" names none.
+_LEVEL = re.compile(
+    r"(?:mam non|mn|tieu hoc|th|thcs|thpt|trung hoc|pho thong|pt|ptdt\w*|ptcs|lien cap|"
+    r"gdtx|ttgdtx|ttgdnn[\w-]*|th ?& ?thcs|thcs ?& ?thpt|th va thcs|thcs va thpt)\b"
+)
+
+
 def title_read(rows: list[list], *, first_row: int = 1) -> Title:
     """Read the school year and the school's name from the lines above the header."""
     title = Title()
@@ -246,7 +254,7 @@ def title_read(rows: list[list], *, first_row: int = 1) -> Title:
                 any_year = (int(found.group(1)), first_row + i)
             if not title.school and (found := _SCHOOL.search(text.lower())):
                 name = _SCHOOL_END.sub("", found.group(1)).strip(" .:")
-                if name:
+                if _LEVEL.match(search_key(name)):
                     # As written, from the cell: "TRƯỜNG THCS GIO LINH".
                     start = found.start(1)
                     title.school = text[start : start + len(name)]

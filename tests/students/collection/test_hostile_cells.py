@@ -148,3 +148,14 @@ def test_free_text_longer_than_its_field_is_cut_with_a_warning(tmp_path, corpus_
     assert "chỉ giữ 100 ký tự đầu" in warnings["L (Nghề nghiệp)"]
     assert len(row.values["address_text"]) == 255
     assert len(row.guardian["occupation"]) == 100
+
+
+def test_a_nul_in_a_header_cell_does_not_reach_the_column_names(tmp_path, corpus_context):
+    path = tmp_path / "ds.csv"
+    header = [*HEADER[:-1], "Nghề\x00 nghiệp", "Sở\x00thích"]
+    lines = [",".join(str(v) for v in r) for r in [header, [*GOOD, "bóng đá"]]]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    result = file_parse(path=path, name=path.name, context=corpus_context)
+    assert result.unknown_columns == ["M (Sở thích)"]
+    (row,) = result.rows
+    assert row.is_valid and row.guardian["occupation"] == "Làm nông"

@@ -278,6 +278,8 @@ def test_it_records_an_unknown_year_with_a_warning_not_an_error(tmp_path, corpus
         ([["Trường: Tiểu học Vĩnh Long"], ["NĂM HỌC 2026–2027"]], 2026, "Tiểu học Vĩnh Long"),
         ([["Gio Mỹ, ngày 5 tháng 10 năm 2026"]], 2026, ""),
         ([["KT. HIỆU TRƯỞNG"], ["Chi hội khuyến học trường học"]], None, ""),
+        ([["DANH SÁCH HỌC SINH CÁC TRƯỜNG TRÊN ĐỊA BÀN HUYỆN GIO LINH"]], None, ""),
+        ([["TRƯỜNG PTDTBT TH&THCS A NGO"]], None, "PTDTBT TH&THCS A NGO"),
     ],
 )  # fmt: skip
 def test_it_reads_the_school_year_and_school_from_a_title(lines, year, school):
