@@ -489,7 +489,7 @@ COLUMN_HELP = {
     "moet_code": "Mã học sinh trên cơ sở dữ liệu ngành (nếu có).",
     "class_name": "Lớp đang học, bắt đầu bằng khối: 6A, 7/2, 10A1. Bắt buộc.",
     "village": "Thôn, khối phố, bản nơi gia đình đang ở.",
-    "commune": "Xã/phường nơi gia đình đang ở, ví dụ: Gio Mỹ, Phường 1.",
+    "commune": "Xã/phường nơi gia đình đang ở, ghi cả cấp: Xã Gio Mỹ, Phường 1, Thị trấn Gio Linh.",
     "disability": (
         "Nếu học sinh khuyết tật, chọn dạng tật: Vận động; Nghe, nói; Nhìn; Thần kinh, "
         "tâm thần; Trí tuệ; Khác. Để trống nếu không."
