@@ -39,7 +39,8 @@ def student_errors(student) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
 
-    message = name_error(getattr(student, "full_name", ""))
+    name = getattr(student, "full_name", "")
+    message = name_error(name) if name != getattr(student, "_stored_name", None) else None
     if message:
         errors.setdefault("full_name", []).append(message)
 

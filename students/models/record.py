@@ -260,6 +260,15 @@ class Student(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        student = super().from_db(db, field_names, values)
+        # The name as stored: students/validation.py judges a name only when it is new
+        # or changed, so a record kept from before the rule on names can still be
+        # merged, moved or have its status changed.
+        student._stored_name = student.__dict__.get("full_name")
+        return student
+
     def clean(self):
         from students.validation import student_errors
 

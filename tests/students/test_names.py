@@ -115,3 +115,17 @@ def test_it_keeps_names_schools_really_write(client, world, district_staff_dh):
         response = client.post(CREATE, student_data(world, full_name=name, class_name="7B"))
         assert response.status_code == 302, response.context["form"].errors
     assert Student.objects.filter(class_name="7B").count() == 4
+
+
+def test_a_name_on_record_from_before_the_rule_is_judged_only_when_changed(
+    client, world, district_staff_dh
+):
+    legacy = StudentFactory(school=world.school_dh, full_name="Nguyễn Văn An 2", grade=7)
+    client.force_login(district_staff_dh)
+    data = student_data(world, full_name="Nguyễn Văn An 2", class_name="7C")
+    assert client.post(edit_url(legacy), data).status_code == 302
+    legacy.refresh_from_db()
+    assert legacy.class_name == "7C"
+    data["full_name"] = "Nguyễn Văn An 3"
+    response = client.post(edit_url(legacy), data)
+    assert "chữ số" in response.context["form"].errors["full_name"][0]
