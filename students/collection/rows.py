@@ -522,8 +522,13 @@ class RowParser:
 
     def _commune(self, text: str) -> int | None:
         if text not in self._commune_cache:
-            _had, key = vocab.strip_prefix(search_key(text), vocab.COMMUNE_PREFIXES)
-            self._commune_cache[text] = self.ctx.communes.get(key)
+            # The full name first: "Xã Gio Linh" (2025) is not "Thị trấn Gio Linh".
+            key = search_key(text)
+            found = self.ctx.communes.get(key)
+            if found is None:
+                _had, key = vocab.strip_prefix(key, vocab.COMMUNE_PREFIXES)
+                found = self.ctx.communes.get(key)
+            self._commune_cache[text] = found
         return self._commune_cache[text]
 
     def _circumstances(self, row, out) -> None:

@@ -20,11 +20,12 @@ from types import SimpleNamespace
 
 import orjson
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyenhoc.db import ids_reserve, side_connect
-from khuyenhoc.models import Area, School
+from khuyenhoc.models import Area, AreaSuccession, School
 from khuyenhoc.text import search_key
 from students.collection.files import FileRejected
 from students.collection.parse import OpenedFile, file_open, gc_paused
@@ -36,7 +37,7 @@ from students.collection.rows import (
     ethnicity_keys,
 )
 from students.collection.vocab import COMMUNE_PREFIXES, strip_prefix
-from students.models import Ethnicity, Status, Submission, SubmissionRow
+from students.models import Ethnicity, Status, Student, Submission, SubmissionRow
 from students.scoring import need_score
 
 # Fields an import may set on a student. An empty cell never erases what the registry
@@ -70,17 +71,26 @@ def file_sha256(path: Path) -> str:
 
 
 def row_context(*, school: School, today: dt.date | None = None) -> RowContext:
-    """Ethnic groups and the communes of the school's district (old and new names)."""
+    """Ethnic groups and communes: those of the school's district (old and new names),
+    then the 2025 communes they became and those the school's students live in. Each
+    is found by its full name with its unit ("xa gio linh", the 2025 commune, apart from
+    "thi tran gio linh", the old town, as the template writes them), else by its name
+    without the unit (the district's own first)."""
     district = Area.objects.get_ancestors(school.commune).filter(kind=Area.Kind.DISTRICT).last()
     root = district or school.commune
+    own = Area.objects.get_descendants(root, include_self=True).filter(kind=Area.Kind.COMMUNE)
+    # (Two look-ups by index: the successions of a few dozen communes, and the
+    # communes of one school's students.)
+    others = Area.objects.filter(
+        Q(pk__in=AreaSuccession.objects.filter(old_area__in=own).values("new_area"))
+        | Q(pk__in=Student.objects.filter(school=school).values("commune_id"))
+    ).exclude(pk__in=own)
     communes: dict[str, int] = {}
-    for pk, short_name, name in (
-        Area.objects.get_descendants(root, include_self=True)
-        .filter(kind=Area.Kind.COMMUNE)
-        .values_list("pk", "short_name", "name")
-    ):
-        for label in (short_name, name):
-            communes.setdefault(strip_prefix(search_key(label), COMMUNE_PREFIXES)[1], pk)
+    for areas in (own, others):
+        for pk, short_name, name in areas.values_list("pk", "short_name", "name"):
+            communes.setdefault(search_key(name), pk)
+            for label in (short_name, name):
+                communes.setdefault(strip_prefix(search_key(label), COMMUNE_PREFIXES)[1], pk)
     return RowContext(
         today=today or timezone.localdate(),
         ethnicities=ethnicity_keys(Ethnicity.objects.values_list("pk", "code", "name", "aliases")),

@@ -3,14 +3,17 @@ nothing to change, nothing refused, nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from khuyenhoc.models import AreaSuccession
 from students.models import Ethnicity, Guardian, Student, Submission, SubmissionRow
 from students.services import student_create
-from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory
+from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, area_add
 from tests.students.collection.test_view_upload import round_make
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +185,38 @@ def test_it_still_refuses_a_new_student_without_circumstance(world, download, up
     (row,) = submission.rows.all()
     assert row.action == SubmissionRow.Action.INVALID
     assert [e["message"] for e in row.errors] == ["Học sinh chưa thuộc diện nào."]
+
+
+def test_it_tells_the_2025_commune_from_the_old_town_of_the_same_name(world, download, upload):
+    """Since 2025 "Xã Gio Linh" is a commune of its own, and "Thị trấn Gio Linh" an
+    old town: each comes back as itself, not as whichever "Gio Linh" is found first."""
+    world.gio_linh.refresh_from_db()
+    town = area_add(
+        parent=world.gio_linh,
+        code="19501",
+        name="Thị trấn Gio Linh",
+        short_name="Gio Linh",
+        kind="commune",
+    )
+    province_2025 = area_add(
+        parent=None, code="44", name="Tỉnh Quảng Trị", short_name="Quảng Trị", kind="province"
+    )
+    commune_2025 = area_add(
+        parent=province_2025, code="19498", name="Xã Gio Linh", short_name="Gio Linh",
+        kind="commune",
+    )  # fmt: skip
+    AreaSuccession.objects.create(
+        old_area=town, new_area=commune_2025, effective_on=dt.date(2025, 7, 1)
+    )
+    year = timezone.localdate().year
+    for name, commune in (("Lê Văn Cũ", town), ("Lê Văn Mới", commune_2025)):
+        student = StudentFactory(
+            full_name=name, school=world.school_gl, village="Thôn 1", commune=commune
+        )
+        CircumstanceFactory(student=student, household_year=year)
+    CircumstanceFactory(student=world.student_gl, household_year=year)
+    submission = upload(download())
+    assert (submission.changed_count, submission.rows_error) == (0, 0), [
+        (r.data["values"]["full_name"], r.changes) for r in submission.rows.all()
+    ]
+    assert submission.unchanged_count == 3
