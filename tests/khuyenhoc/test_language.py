@@ -76,3 +76,21 @@ def test_it_has_compiled_the_current_catalogue(tmp_path):
     fresh = tmp_path / "django.mo"
     subprocess.run([msgfmt, "--check", "-o", str(fresh), str(PO)], check=True)
     assert fresh.read_bytes() == PO.with_suffix(".mo").read_bytes(), "run `make install`"
+
+
+def test_it_refuses_a_nul_character_in_vietnamese(client, world):
+    response = client.post(
+        reverse("login"), {"username": "a\x00b", "password": "x"}, **ENGLISH_BROWSER
+    )
+    assert response.status_code == 200
+    assert "Không được chứa ký tự rỗng (NUL)" in response.content.decode()
+
+
+def test_it_shows_the_admin_in_vietnamese_where_django_left_english(client, world):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="quantri", is_staff=True, is_superuser=True))
+    body = client.get(reverse("admin:auth_user_changelist"), **ENGLISH_BROWSER).text
+    assert "Hiện số lượng" in body
+    assert "Show counts" not in body
+    assert "Skip to main content" not in body
