@@ -216,14 +216,34 @@ JOB_KINDS = {
 }
 
 
+class JobKindFilter(admin.SimpleListFilter):
+    title = _("loại việc")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return list(JOB_KINDS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+def _labelled(field: str, label):
+    # Some of Job's fields have no Vietnamese name of their own (no migration for labels).
+    @admin.display(description=label, ordering=field)
+    def show(self, obj):
+        return getattr(obj, field)
+
+    return show
+
+
 @admin.register(Job)
 class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Background jobs, read only (the worker writes them). Administrators see every
     job, to follow up a stuck import; other staff see the jobs they started, without a
     permission of their own (starting a job is what lets them follow it)."""
 
-    list_display = ("kind_label", "owner_name", "state", "progress", "message", "created_at")
-    list_filter = ("state", "kind")
+    list_display = ("kind_label", "owner_name", "state", "progress", "message", "created")
+    list_filter = ("state", JobKindFilter)
     list_select_related = ("owner",)
     search_fields = (
         "message__unaccent__icontains",
@@ -241,13 +261,17 @@ class JobAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "progress",
         "message",
         "error",
-        "result",
-        "created_at",
-        "started_at",
-        "finished_at",
+        "result_data",
+        "created",
+        "started",
+        "finished",
     )
     fields = readonly_fields
     owner_name = person_column(Job, "owner")
+    created = _labelled("created_at", _("lúc yêu cầu"))
+    started = _labelled("started_at", _("lúc bắt đầu"))
+    finished = _labelled("finished_at", _("lúc xong"))
+    result_data = _labelled("result", _("kết quả"))
 
     def get_queryset(self, request):
         if is_admin(request.user):

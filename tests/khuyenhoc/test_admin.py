@@ -171,6 +171,12 @@ def test_it_lists_every_job_to_an_administrator(client, world, superuser):
     assert "Việc của người khác" in response.text
     assert "Võ Thị Thu Hà" in response.text
     assert "Đọc danh sách tải lên" in response.text
+    assert "Lúc yêu cầu" in response.text and "Created at" not in response.text
+    filtered = client.get(reverse("admin:khuyenhoc_job_changelist"), {"kind": "student_export"})
+    assert [j.kind for j in filtered.context["cl"].result_list] == ["student_export"]
+    job = filtered.context["cl"].result_list[0]
+    page = client.get(reverse("admin:khuyenhoc_job_change", args=[job.pk]))
+    assert page.status_code == 200 and "Lúc bắt đầu" in page.text
 
 
 def test_it_lists_a_staff_member_their_own_jobs_only(client, world, staff_dh):
