@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 result = submission_import(submission=submission, user=actor)
             except JobError as exc:
                 raise CommandError(str(exc)) from None
-            if result.created:
+            if result is not None and result.created:
                 # As a confirm in the browser does: the new students' namesakes go to
                 # the duplicates queue (a job beside the import where a worker runs).
                 duplicates_queue_task.delay(submission.pk)
