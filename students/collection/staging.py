@@ -70,8 +70,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def row_context(*, school: School, today: dt.date | None = None) -> RowContext:
-    """Ethnic groups and communes: those of the school's district (old and new names),
+def row_context(
+    *, school: School, today: dt.date | None = None, school_year: int | None = None
+) -> RowContext:
+    """The school year of the list's round (a household's year when the file gives none),
+    ethnic groups and communes: those of the school's district (old and new names),
     then the 2025 communes they became and those the school's students live in. Each
     is found by its full name with its unit ("xa gio linh", the 2025 commune, apart from
     "thi tran gio linh", the old town, as the template writes them), else by its name
@@ -98,6 +101,7 @@ def row_context(*, school: School, today: dt.date | None = None) -> RowContext:
         grade_min=school.grade_min,
         grade_max=school.grade_max,
         school_name=school.name,
+        school_year=school_year,
     )
 
 
@@ -871,7 +875,11 @@ def _stage(
         writers.append(registry[0])
     try:
         if not result.file_errors:
-            context = row_context(school=submission.school, today=stager.today)
+            context = row_context(
+                school=submission.school,
+                today=stager.today,
+                school_year=submission.round.school_year if submission.round_id else None,
+            )
             rows = opened.rows(context=context, progress=progress)
             # A short first chunk: the writer threads start sooner.
             size = min(_CHUNK, _FIRST_CHUNK)

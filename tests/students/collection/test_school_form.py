@@ -24,7 +24,7 @@ from students.collection.rows import RowContext
 from students.collection.services import submission_create
 from students.collection.staging import submission_stage
 from students.collection.template import school_template_write
-from students.models import Circumstance, Student, Submission
+from students.models import Circumstance, CollectionRound, Student, Submission
 from tests.factories import CircumstanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +357,33 @@ def test_the_template_of_a_student_whose_year_is_unknown_comes_back_unchanged(
     assert (submission.changed_count, submission.unchanged_count) == (0, 1)
     (row,) = submission.rows.all()
     assert row.data["circumstances"] == [{"kind": "near_poor", "household_year": None}]
+
+
+def test_a_list_without_any_year_takes_its_rounds_school_year(tmp_path, world, school_staff_gl):
+    """Uploaded in a round (the upload page's path), a list whose title and columns
+    give no year takes the round's: staged with the warning saying so, not unknown."""
+    collection_round = CollectionRound.objects.create(
+        name="Thu thập năm học 2026-2027",
+        school_year=2026,
+        area=world.province,
+        opens_on=dt.date(2026, 9, 1),
+        deadline=dt.date(2027, 5, 31),
+    )
+    path = _xlsx(tmp_path / "ds.xlsx", year_line=None)
+    submission = submission_stage(
+        submission=submission_create(
+            user=school_staff_gl,
+            school=world.school_gl,
+            upload=path,
+            collection_round=collection_round,
+        )
+    )
+    assert (submission.rows_total, submission.rows_error) == (60, 0)
+    households = [
+        c
+        for row in submission.rows.all()
+        for c in row.data["circumstances"]
+        if c["kind"] in ("poor", "near_poor")
+    ]
+    assert len(households) == 33
+    assert {c["household_year"] for c in households} == {2026}
