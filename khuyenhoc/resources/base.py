@@ -179,7 +179,16 @@ class ScopedResource(resources.ModelResource):
         with history_source(
             source=ADMIN_IMPORT_SOURCE, user=self.user, file=kwargs.get("file_name") or ""
         ):
-            return super().import_data(dataset, **kwargs)
+            result = super().import_data(dataset, **kwargs)
+        # The preview numbers rows as the dataset holds them: give them the file's.
+        for row in [*result.invalid_rows, *result.error_rows]:
+            row.number = self._line(row.number)
+        return result
+
+    def _line(self, number: int) -> int:
+        """The file's row (as a dataset index) of the dataset's row `number`, once
+        blank rows are left out (_read_cells)."""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else number
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -221,8 +230,7 @@ class ScopedResource(resources.ModelResource):
         raise NotImplementedError
 
     def before_import_row(self, row, **kwargs):
-        number = kwargs.get("row_number", 0)
-        self.row_number = self.lines[number - 1] if 0 < number <= len(self.lines) else number
+        self.row_number = self._line(kwargs.get("row_number", 0))
 
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list[str]] = {}

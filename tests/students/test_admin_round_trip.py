@@ -116,9 +116,13 @@ def test_it_names_the_right_line_after_a_cleared_row(staff_client, world):
     ws.cell(row=4, column=headers.index("Giới tính") + 1, value="Không rõ")
     out = io.BytesIO()
     workbook.save(out)
-    problems = _problems(_import(staff_client, out.getvalue(), XLSX))
+    response = _import(staff_client, out.getvalue(), XLSX)
+    problems = _problems(response)
     assert len(problems) == 1
     assert problems[0].startswith("Dòng 4, cột “Giới tính”")
+    # The preview's table numbers it the same way.
+    (invalid,) = response.context["result"].invalid_rows
+    assert invalid.number + 1 == 4
 
 
 def test_it_still_reads_wishes_typed_with_commas(staff_client, world):
