@@ -2,7 +2,8 @@
 
 Excel and LibreOffice may evaluate text that begins with =, +, -, @, a tab or a
 carriage return as a formula: a student's name typed as `=1+1`, or worse
-`=HYPERLINK(...)`, would run on the computer of whoever opens the list. Every writer of the application goes through this module:
+`=HYPERLINK(...)`, would run on the computer of whoever opens the list. Every writer
+of the application goes through this module (tests/students/test_inert_cells.py):
 
 - in .xlsx such text is written as a string cell with Excel's "quote prefix" (the
   apostrophe a person types before `=`): the cell holds exactly the text, shows it, and
