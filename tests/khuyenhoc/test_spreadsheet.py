@@ -1,6 +1,9 @@
 """Formula-like text made inert for spreadsheets, and read back as it was."""
 
+import re
+
 import pytest
+from django.conf import settings
 from openpyxl import Workbook, load_workbook
 
 from khuyenhoc.spreadsheet import csv_cell, csv_read, is_formula_like, xlsx_cell
@@ -33,3 +36,22 @@ def test_it_writes_formula_like_text_as_an_inert_xlsx_string(tmp_path):
         (-5, "n"),
     ]
     assert [c.quotePrefix for c in row] == [True, True, True, False, False]
+
+
+# Writing a workbook or a CSV: openpyxl's Workbook, the csv module's writers, or
+# django-import-export's export formats.
+_WRITES = re.compile(r"\bWorkbook\(|csv\.(?:Dict)?[wW]riter\(|def export_data\(")
+
+
+def test_it_is_used_by_every_module_that_writes_a_spreadsheet():
+    """Reports to come included: a module that writes a workbook or a CSV goes through
+    khuyenhoc/spreadsheet.py."""
+    writers = []
+    for app in ("khuyenhoc", "students", "sponsors", "allocations", "reports"):
+        for path in sorted((settings.BASE_DIR / app).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if "migrations" not in path.parts and _WRITES.search(text):
+                writers.append(path.relative_to(settings.BASE_DIR).as_posix())
+                assert "khuyenhoc.spreadsheet import" in text, path
+    assert "students/collection/workbook.py" in writers
+    assert "khuyenhoc/admin_import_export.py" in writers
