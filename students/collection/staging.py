@@ -183,11 +183,16 @@ class Matcher:
             return self.by_id[v["personal_id"]]
         if v.get("moet_code") and v["moet_code"] in self.by_code:
             return self.by_code[v["moet_code"]]
+        # Another personal ID or another gender is another child (the rule of the
+        # duplicates queue): a namesake born the same day is not taken for this one.
+        pid, gender = v.get("personal_id"), v.get("gender")
         found = [
             s
             for s in self.by_name.get((v.get("search_key"), v.get("birth_year")), [])
             if s["pk"] not in taken
             and (v.get("birth_date") is None or s["birth_date"] in (None, v["birth_date"]))
+            and not (pid and s["personal_id"] and s["personal_id"] != pid)
+            and not (gender and s["gender"] and s["gender"] != gender)
         ]
         if len(found) > 1:
             return min(found, key=lambda s: len(row_changes(row, s)))

@@ -352,7 +352,12 @@ def test_backslashes_and_quotes_survive_staging(tmp_path, world, school_staff_gl
 
 
 def test_a_record_merged_into_another_is_not_matched(tmp_path, world, school_staff_gl):
-    hoa = {"school": world.school_gl, "full_name": "Hồ Thị Hoa", "birth_date": None}
+    hoa = {
+        "school": world.school_gl,
+        "full_name": "Hồ Thị Hoa",
+        "birth_date": None,
+        "gender": "female",
+    }
     kept = StudentFactory(**hoa, birth_year=2013)
     StudentFactory(**hoa, birth_year=2013, merged_into=kept)
     submission = _stage(tmp_path, world, school_staff_gl)
@@ -373,3 +378,18 @@ def test_two_namesakes_born_the_same_day_stay_two_students(tmp_path, world, scho
     again = _stage(tmp_path, world, school_staff_gl, rows=twin[::-1], name="ds2.xlsx")
     assert (again.new_count, again.changed_count, again.unchanged_count) == (0, 0, 2)
     assert len(set(again.rows.values_list("student_id", flat=True))) == 2
+
+
+def test_a_namesake_with_another_personal_id_or_gender_is_another_child(
+    tmp_path, world, school_staff_gl
+):
+    # Lê Văn Tám, born 05/09/2012, is on record with his ID. A row of the same name and
+    # birth with another ID, or marked as a girl, is a new student, not a change to him.
+    submission_apply(
+        submission=_stage(tmp_path, world, school_staff_gl, rows=[ROWS[0]]), user=school_staff_gl
+    )
+    other_id, girl = list(ROWS[0]), list(ROWS[0])
+    other_id[5] = "045212000099"
+    girl[0], girl[3], girl[5] = 2, "Nữ", ""
+    again = _stage(tmp_path, world, school_staff_gl, rows=[other_id, girl], name="ds2.xlsx")
+    assert (again.new_count, again.changed_count) == (2, 0)
