@@ -51,3 +51,23 @@ def test_it_succeeds_with_a_few_bad_rows(world, tmp_path):
     summary = json.loads(out.strip().splitlines()[-1])
     assert (summary["created"], summary["errors"]) == (2, 1)
     assert "Dòng 5" in err
+
+
+def test_it_leaves_the_namesakes_to_find_duplicates_without_a_worker(world, tmp_path):
+    # No worker (jobs run in the process): the queueing of the new students' namesakes
+    # would run inside the command; it says how to queue them instead.
+    out, err = _run(_xlsx(tmp_path, ROWS), world.school_gl, "--commit")
+    assert "find_duplicates" in err
+
+
+def test_it_sends_the_new_students_namesakes_to_the_worker(world, tmp_path, monkeypatch):
+    from khuyenhoc.celery import app
+    from students.duplicates import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.duplicates_queue_task, "delay", sent.append)
+    app.conf.task_always_eager = False  # (put back by the jobs_in_process fixture)
+    out, err = _run(_xlsx(tmp_path, ROWS), world.school_gl, "--commit")
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["created"] == 2
+    assert len(sent) == 1 and "find_duplicates" not in err
