@@ -818,21 +818,21 @@ def _json(value) -> str:
 _BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reads")
 
 
-def _registry_reads(cursor, *, stager: _Stager) -> tuple[list[tuple], int]:
-    """The possible duplicates of the file's new rows, and how many of the school's
+def _registry_reads(cursor, *, stager: _Stager) -> tuple[list[tuple], list[int]]:
+    """The possible duplicates of the file's new rows, and the school's studying
     students the file does not list. (Students written while the file is staged and
     applied together are the file's own new rows.) The ids travel as JSON, for a hashed
     look-up whatever the statistics say."""
     found = stager.duplicates_find(cursor)
     cursor.execute(
-        "SELECT count(*) FROM students_student WHERE school_id = %s AND status = %s"
+        "SELECT id FROM students_student WHERE school_id = %s AND status = %s"
         " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
         [stager.school.pk, Status.STUDYING, _json([*stager.taken, *stager.new_ids])],
     )
-    return found, cursor.fetchone()[0]
+    return found, [pk for (pk,) in cursor.fetchall()]
 
 
-def _registry_reads_on(conn, *, stager: _Stager) -> tuple[list[tuple], int]:
+def _registry_reads_on(conn, *, stager: _Stager) -> tuple[list[tuple], list[int]]:
     with conn.cursor() as cursor:
         return _registry_reads(cursor, stager=stager)
 
@@ -922,7 +922,11 @@ def _stage(
     submission.new_count = counts[SubmissionRow.Action.NEW]
     submission.changed_count = counts[SubmissionRow.Action.CHANGED]
     submission.unchanged_count = counts[SubmissionRow.Action.UNCHANGED]
-    submission.missing_count = missing
+    submission.missing_count = len(missing)
+    if registry is not None:
+        # Staged and applied together: confirmed now, so the students the list left
+        # out are kept as they are at this moment (as submission_confirm keeps them).
+        submission.missing_student_ids = missing
     submission.state = (
         Submission.State.HAS_ERRORS
         if submission.rows_error or submission.file_errors

@@ -50,8 +50,9 @@ def test_it_writes_what_staging_then_confirming_writes(
     assert submission.state == Submission.State.SUBMITTED
     assert (submission.new_count, submission.rows_error, submission.created_count) == (2, 1, 2)
     # The students just written are the file's own: only the fixture's Trần Thị Đào,
-    # who is not in the file's valid rows, is missing.
+    # who is not in the file's valid rows, is missing; kept as at the confirmation.
     assert submission.missing_count == 1
+    assert submission.missing_student_ids == [world.student_gl.pk]
     assert sorted(submission.rows.values_list("row_number", "action")) == [
         (3, "new"),
         (4, "new"),
@@ -144,6 +145,7 @@ def test_with_committed_data_the_staged_rows_and_look_ups_use_their_own_connecti
     submission.refresh_from_db()
     assert submission.state == Submission.State.SUBMITTED
     assert submission.missing_count == 1
+    assert submission.missing_student_ids == [world.student_gl.pk]
     assert submission.rows.count() == 3
     assert submission.rows_warning == 1
     assert [w["message"] for w in submission.rows.get(row_number=3).warnings] == [
