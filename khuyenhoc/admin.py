@@ -131,8 +131,28 @@ class _GrantAdmin(AdminOnlyMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_filter = (("permission", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("content_object__search_key", "content_object__code")
 
+    # django-guardian's fields carry no verbose names: the admin names them.
+    LABELS = {
+        "user": _("người dùng"),
+        "group": _("nhóm"),
+        "permission": _("quyền"),
+        "content_object": _("địa bàn hoặc trường"),
+    }
+
     def get_list_display(self, request):
-        return (self.who, "permission", "content_object")
+        return ("grantee", "grant", "target_object")
+
+    @admin.display(description=_("người dùng hoặc nhóm"), ordering="pk")
+    def grantee(self, obj):
+        return getattr(obj, self.who)
+
+    @admin.display(description=LABELS["permission"])
+    def grant(self, obj):
+        return obj.permission
+
+    @admin.display(description=LABELS["content_object"])
+    def target_object(self, obj):
+        return obj.content_object
 
     def get_list_select_related(self, request):
         return (self.who, "permission__content_type", "content_object")
@@ -146,6 +166,7 @@ class _GrantAdmin(AdminOnlyMixin, FoldedSearchMixin, admin.ModelAdmin):
         return (*self.search_fields, "group__name__unaccent__icontains")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("label", self.LABELS.get(db_field.name))
         if db_field.name == "permission":
             kwargs["queryset"] = Permission.objects.filter(
                 content_type=ContentType.objects.get_for_model(self.target),

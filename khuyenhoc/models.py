@@ -123,8 +123,12 @@ class AreaSuccession(models.Model):
     """Old commune -> new commune after the 2025 reform. A divided old commune has
     several successors; one of them is the default used when nothing else tells."""
 
-    old_area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="successors")
-    new_area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="predecessors")
+    old_area = models.ForeignKey(
+        Area, verbose_name=_("xã cũ"), on_delete=models.CASCADE, related_name="successors"
+    )
+    new_area = models.ForeignKey(
+        Area, verbose_name=_("xã mới"), on_delete=models.CASCADE, related_name="predecessors"
+    )
     is_default = models.BooleanField(_("mặc định"), default=True)
     effective_on = models.DateField(_("từ ngày"))
 
@@ -273,14 +277,14 @@ class Job(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED
     )
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(_("đã xong"), default=0)
+    progress_total = models.PositiveIntegerField(_("tổng số"), default=0)
     message = models.CharField(_("thông báo"), max_length=255, blank=True)
-    result = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

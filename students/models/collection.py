@@ -51,9 +51,14 @@ class CollectionRound(models.Model):
     deadline = models.DateField(_("hạn nộp"))
     note = models.TextField(_("ghi chú"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở đợt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
 
     objects = CollectionRoundQuerySet.as_manager()
@@ -119,38 +124,57 @@ class Submission(models.Model):
     )
     file = models.FileField(_("tệp"), upload_to="submissions/%Y/%m/", max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
-    file_sha256 = models.CharField(max_length=64, db_index=True)
-    file_size = models.PositiveIntegerField(default=0)
+    file_sha256 = models.CharField(_("mã băm SHA-256 của tệp"), max_length=64, db_index=True)
+    file_size = models.PositiveIntegerField(_("cỡ tệp (byte)"), default=0)
     state = models.CharField(
         _("trạng thái"), max_length=12, choices=State.choices, default=State.PROCESSING
     )
-    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("tác vụ"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
-    sheet_name = models.CharField(max_length=100, blank=True)
-    file_errors = models.JSONField(default=list, blank=True)
-    unknown_columns = models.JSONField(default=list, blank=True)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_valid = models.PositiveIntegerField(default=0)
-    rows_error = models.PositiveIntegerField(default=0)
-    rows_warning = models.PositiveIntegerField(default=0)
-    new_count = models.PositiveIntegerField(default=0)
-    changed_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    missing_count = models.PositiveIntegerField(default=0)
+    sheet_name = models.CharField(_("trang tính"), max_length=100, blank=True)
+    file_errors = models.JSONField(_("lỗi của tệp"), default=list, blank=True)
+    unknown_columns = models.JSONField(_("cột không nhận ra"), default=list, blank=True)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_valid = models.PositiveIntegerField(_("dòng hợp lệ"), default=0)
+    rows_error = models.PositiveIntegerField(_("dòng lỗi"), default=0)
+    rows_warning = models.PositiveIntegerField(_("dòng cần xem lại"), default=0)
+    new_count = models.PositiveIntegerField(_("học sinh mới"), default=0)
+    changed_count = models.PositiveIntegerField(_("có thay đổi"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("không đổi"), default=0)
+    missing_count = models.PositiveIntegerField(_("không có trong tệp"), default=0)
     # The school's studying students the list left out, as they were when it was
     # confirmed: the review page shows these, not today's registry.
-    missing_student_ids = models.JSONField(default=list, blank=True)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
+    missing_student_ids = models.JSONField(
+        _("học sinh không có trong tệp (lúc xác nhận)"), default=list, blank=True
+    )
+    created_count = models.PositiveIntegerField(_("đã thêm"), default=0)
+    updated_count = models.PositiveIntegerField(_("đã cập nhật"), default=0)
 
     created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     review_comment = models.TextField(_("ý kiến của hội huyện"), blank=True)
 
@@ -188,24 +212,29 @@ class SubmissionRow(models.Model):
 
     # Its index is the unique (submission, row_number) one.
     submission = models.ForeignKey(
-        Submission, on_delete=models.CASCADE, related_name="rows", db_index=False
+        Submission,
+        verbose_name=_("danh sách"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
     )
     row_number = models.PositiveIntegerField(_("dòng"))
     data = models.JSONField(default=dict)
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(_("việc cần làm"), max_length=10, choices=Action.choices)
     # For a new row, the id its student gets is drawn when the file is staged, before the
     # student exists: no database constraint, so that confirming needs no round trip.
     student = models.ForeignKey(
         "students.Student",
+        verbose_name=_("học sinh"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
         db_constraint=False,
     )
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
 
     objects = SubmissionRowQuerySet.as_manager()
 

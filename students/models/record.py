@@ -298,7 +298,9 @@ class Guardian(models.Model):
         GUARDIAN = "guardian", _("Người giám hộ")
         OTHER = "other", _("Khác")
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardians")
+    student = models.ForeignKey(
+        Student, verbose_name=_("học sinh"), on_delete=models.CASCADE, related_name="guardians"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=100)
     relation = models.CharField(_("quan hệ"), max_length=20, choices=Relation.choices)
     occupation = models.CharField(_("nghề nghiệp"), max_length=100, blank=True)
@@ -361,7 +363,9 @@ class Circumstance(models.Model):
         MOTHER = "mother", _("Mồ côi mẹ")
         BOTH = "both", _("Mồ côi cả cha lẫn mẹ")
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="circumstances")
+    student = models.ForeignKey(
+        Student, verbose_name=_("học sinh"), on_delete=models.CASCADE, related_name="circumstances"
+    )
     kind = models.CharField(_("loại hoàn cảnh"), max_length=12, choices=Kind.choices)
 
     disability_type = models.CharField(
@@ -455,7 +459,12 @@ class Circumstance(models.Model):
     meta={"indexes": [models.Index(fields=["student"], name="academicresultevent_student")]},
 )
 class AcademicResult(models.Model):
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="academic_results")
+    student = models.ForeignKey(
+        Student,
+        verbose_name=_("học sinh"),
+        on_delete=models.CASCADE,
+        related_name="academic_results",
+    )
     school_year = models.PositiveSmallIntegerField(_("năm học (năm bắt đầu)"))
     grade = models.PositiveSmallIntegerField(_("khối lớp"), null=True, blank=True)
     academic_result = models.CharField(_("học lực / kết quả học tập"), max_length=30, blank=True)
@@ -490,20 +499,37 @@ class AcademicResult(models.Model):
 class StatusChange(models.Model):
     """Dated history of a student's status, with the reason."""
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="status_changes")
+    student = models.ForeignKey(
+        Student, verbose_name=_("học sinh"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
     changed_on = models.DateField(_("ngày"))
     reason = models.CharField(_("lý do"), max_length=255)
     from_school = models.ForeignKey(
-        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        School,
+        verbose_name=_("từ trường"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     to_school = models.ForeignKey(
-        School, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        School,
+        verbose_name=_("sang trường"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     objects = StudentPartQuerySet.as_manager()
 

@@ -67,9 +67,17 @@ class LevelLeaver(models.Model):
         LOWER_SECONDARY_DONE = "lower_secondary_done", _("Hết cấp THCS (xong lớp 9)")
         BEYOND_SCHOOL = "beyond_school", _("Trường không có lớp mới của học sinh")
 
-    rollover = models.ForeignKey(Rollover, on_delete=models.CASCADE, related_name="leaver_rows")
+    rollover = models.ForeignKey(
+        Rollover,
+        verbose_name=_("đợt lên lớp"),
+        on_delete=models.CASCADE,
+        related_name="leaver_rows",
+    )
     student = models.ForeignKey(
-        "students.Student", on_delete=models.CASCADE, related_name="level_leavers"
+        "students.Student",
+        verbose_name=_("học sinh"),
+        on_delete=models.CASCADE,
+        related_name="level_leavers",
     )
     school = models.ForeignKey(
         School, verbose_name=_("trường lúc lên lớp"), on_delete=models.PROTECT, related_name="+"

@@ -43,7 +43,9 @@ class Support(models.Model):
     # Kinds that are money: they always say how much.
     MONEY_KINDS = ("scholarship", "cash")
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="supports")
+    student = models.ForeignKey(
+        Student, verbose_name=_("học sinh"), on_delete=models.CASCADE, related_name="supports"
+    )
     school_year = models.PositiveSmallIntegerField(_("năm học (năm bắt đầu)"))
     received_on = models.DateField(_("ngày nhận"))
     giver = models.CharField(
