@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import queue
 import threading
 from collections import defaultdict
@@ -19,6 +20,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import orjson
+import psycopg
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +42,8 @@ from students.collection.rows import (
 from students.collection.vocab import COMMUNE_PREFIXES, strip_prefix
 from students.models import Ethnicity, Status, Student, Submission, SubmissionRow
 from students.scoring import need_score
+
+logger = logging.getLogger(__name__)
 
 # Fields an import may set on a student. An empty cell never erases what the registry
 # already knows: schools leave blanks for "unknown", not for "delete".
@@ -820,21 +825,43 @@ _BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reads")
 
 def _registry_reads(cursor, *, stager: _Stager) -> tuple[list[tuple], list[int]]:
     """The possible duplicates of the file's new rows, and the school's studying
-    students the file does not list. (Students written while the file is staged and
-    applied together are the file's own new rows.) The ids travel as JSON, for a hashed
-    look-up whatever the statistics say."""
-    found = stager.duplicates_find(cursor)
+    students the file does not list."""
+    return stager.duplicates_find(cursor), _missing_ids(cursor, stager=stager)
+
+
+def _missing_ids(cursor, *, stager: _Stager) -> list[int]:
+    """(Students written while the file is staged and applied together are the file's
+    own new rows.) The ids travel as JSON, for a hashed look-up whatever the statistics
+    say."""
     cursor.execute(
         "SELECT id FROM students_student WHERE school_id = %s AND status = %s"
         " AND merged_into_id IS NULL AND id NOT IN (SELECT jsonb_array_elements_text(%s::jsonb)::bigint)",
         [stager.school.pk, Status.STUDYING, _json([*stager.taken, *stager.new_ids])],
     )
-    return found, [pk for (pk,) in cursor.fetchall()]
+    return [pk for (pk,) in cursor.fetchall()]
 
 
 def _registry_reads_on(conn, *, stager: _Stager) -> tuple[list[tuple], list[int]]:
+    """The same, on the look-up connection, at the end of a file staged and applied
+    together. The possible-duplicate warnings are advice (the duplicates queue finds
+    the same pairs later) and may not hold the import up: once, on the 1,000,000-student
+    registry, that look-up for 100,000 names was still running after 25 minutes where it
+    takes 1.5 s (not reproduced). Past IMPORT_DUPLICATES_TIMEOUT_MS the rows go without."""
+    timeout = settings.IMPORT_DUPLICATES_TIMEOUT_MS
     with conn.cursor() as cursor:
-        return _registry_reads(cursor, stager=stager)
+        cursor.execute(f"SET statement_timeout = {timeout}")
+        try:
+            found = stager.duplicates_find(cursor)
+        except psycopg.errors.QueryCanceled:
+            logger.warning(
+                "submission %s: possible duplicates not looked up within %s ms",
+                stager.submission.pk,
+                timeout,
+            )
+            found = []
+        finally:
+            cursor.execute("SET statement_timeout = 0")
+        return found, _missing_ids(cursor, stager=stager)
 
 
 # Files longer than one chunk are staged through a writer thread (see _RowWriter).

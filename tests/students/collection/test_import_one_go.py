@@ -156,6 +156,26 @@ def test_with_committed_data_the_staged_rows_and_look_ups_use_their_own_connecti
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_with_committed_data_a_duplicates_look_up_over_time_does_not_hold_the_import(
+    tmp_path, world, school_staff_gl, monkeypatch, settings, caplog
+):
+    # The look-up connection's statement timeout (IMPORT_DUPLICATES_TIMEOUT_MS) cancels
+    # the look-up: the students are written, without the advice.
+    settings.IMPORT_DUPLICATES_TIMEOUT_MS = 1
+
+    def slow(self, cursor):
+        cursor.execute("SELECT pg_sleep(1)")
+
+    monkeypatch.setattr(staging._Stager, "duplicates_find", slow)
+    submission, result = _import(tmp_path, world, school_staff_gl)
+    assert result.created == 2
+    submission.refresh_from_db()
+    assert submission.state == Submission.State.SUBMITTED
+    assert submission.missing_count == 1
+    assert "possible duplicates not looked up" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_with_committed_data_a_failing_chunk_writes_nothing(
     tmp_path, world, school_staff_gl, one_row_chunks, monkeypatch
 ):
