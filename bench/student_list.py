@@ -136,7 +136,7 @@ def _anchor(user, params: dict) -> list[float]:
     if params.get("verified") == "chua":
         qs = qs.filter(verified_at__isnull=True)
     if params.get("supported"):
-        from students.rollover import current_school_year
+        from students.status.rollover import current_school_year
 
         supported = Q(supports__school_year=current_school_year())
         qs = qs.filter(supported) if params["supported"] == "co" else qs.exclude(supported)

@@ -28,41 +28,35 @@ ROLE_LABELS = {
     Role.SCHOOL_STAFF: _("Cán bộ trường học"),
 }
 
-# Records that staff keep up to date; leaders only read them.
-_RECORD_MODELS = [
-    "students.student",
-    "students.circumstance",
-    "students.guardian",
-    "students.academicresult",
-    "students.statuschange",
-    "students.support",
-]
-_REFERENCE_MODELS = ["khuyenhoc.area", "khuyenhoc.school", "students.ethnicity"]
-# Uploaded lists: schools and districts send and review them.
-_COLLECTION_MODELS = ["students.submission", "students.submissionrow"]
 
-
-def _perms(models: list[str], actions: list[str]) -> list[str]:
+def model_perms(models: list[str], actions: list[str]) -> list[str]:
+    """["students.student"], ["view"] -> ["students.view_student"]."""
     return [f"{m.split('.')[0]}.{a}_{m.split('.')[1]}" for m in models for a in actions]
 
 
-ROLE_PERMISSIONS: dict[Role, list[str]] = {
+# The core's own models; each app adds what its roles may do with its models through
+# role_permissions_register (in its AppConfig.ready), so the core names no app.
+_permissions: dict[Role, list[str]] = {
     Role.ADMIN: ["*"],
-    Role.PROVINCIAL_LEADER: _perms(
-        _RECORD_MODELS + _REFERENCE_MODELS + _COLLECTION_MODELS + ["students.collectionround"],
-        ["view"],
-    ),
-    Role.PROVINCIAL_STAFF: _perms(_RECORD_MODELS, ["view", "add", "change", "delete"])
-    + _perms(_COLLECTION_MODELS + ["students.collectionround"], ["view", "add", "change"])
-    + ["students.review_submission"]
-    + _perms(["khuyenhoc.school"], ["view", "add", "change"])
-    + _perms(["khuyenhoc.area", "students.ethnicity"], ["view"]),
-    Role.DISTRICT_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
-    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"])
-    + ["students.review_submission"],
-    Role.SCHOOL_STAFF: _perms(_RECORD_MODELS + _COLLECTION_MODELS, ["view", "add", "change"])
-    + _perms(_REFERENCE_MODELS + ["students.collectionround"], ["view"]),
+    Role.PROVINCIAL_LEADER: model_perms(["khuyenhoc.area", "khuyenhoc.school"], ["view"]),
+    Role.PROVINCIAL_STAFF: model_perms(["khuyenhoc.school"], ["view", "add", "change"])
+    + model_perms(["khuyenhoc.area"], ["view"]),
+    Role.DISTRICT_STAFF: model_perms(["khuyenhoc.area", "khuyenhoc.school"], ["view"]),
+    Role.SCHOOL_STAFF: model_perms(["khuyenhoc.area", "khuyenhoc.school"], ["view"]),
 }
+
+
+def role_permissions_register(permissions: dict[Role, list[str]]) -> None:
+    """Add an app's model permissions to roles ("app.codename" strings)."""
+    for role, names in permissions.items():
+        if _permissions.get(role) == ["*"]:
+            continue
+        known = _permissions.setdefault(role, [])
+        known.extend(n for n in names if n not in known)
+
+
+def role_permissions() -> dict[Role, list[str]]:
+    return {role: list(names) for role, names in _permissions.items()}
 
 
 def roles_sync(**kwargs) -> None:
@@ -74,7 +68,7 @@ def roles_sync(**kwargs) -> None:
         f"{p.content_type.app_label}.{p.codename}": p
         for p in everything.select_related("content_type")
     }
-    for role, names in ROLE_PERMISSIONS.items():
+    for role, names in role_permissions().items():
         group, _created = Group.objects.get_or_create(name=role.value)
         if names == ["*"]:
             group.permissions.set(everything)

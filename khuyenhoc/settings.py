@@ -176,7 +176,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 1800)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "recompute-need-scores": {
-        "task": "students.tasks.need_scores_recompute_task",
+        "task": "students.record.tasks.need_scores_recompute_task",
         "schedule": 24 * 3600,
     },
 }

@@ -10,11 +10,11 @@ urlpatterns = [
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("hoc-sinh/trung/", include("students.urls_duplicates")),
+    path("hoc-sinh/trung/", include("students.duplicates.urls")),
     path("hoc-sinh/", include("students.urls")),
-    path("thu-thap/", include("students.urls_collection")),
-    path("ket-qua-hoc-tap/", include("students.urls_results")),
-    path("dia-chi/", include("students.urls_addresses")),
+    path("thu-thap/", include("students.collection.urls")),
+    path("ket-qua-hoc-tap/", include("students.results.urls")),
+    path("dia-chi/", include("students.addresses.urls")),
     path("tac-vu/<int:pk>/", job_views.job_detail, name="job-detail"),
     path("quan-tri/", admin.site.urls),
 ]

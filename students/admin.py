@@ -30,13 +30,13 @@ from students.models import (
     Support,
     Wish,
 )
-from students.resources import StudentResource
-from students.services import (
+from students.record.services import (
     need_scores_recompute,
     student_need_score_refresh,
     student_update,
 )
-from students.services_support import SUPPORT_FIELDS
+from students.resources import StudentResource
+from students.support.services import SUPPORT_FIELDS
 
 
 @admin.register(Ethnicity)
@@ -316,7 +316,7 @@ class SupportAdmin(_StudentPartAdmin):
 
     @admin.display(description=_("số tiền"), ordering="amount_vnd")
     def amount(self, obj):
-        from students.selectors_record import vnd
+        from students.record.selectors import vnd
 
         return "" if obj.amount_vnd is None else vnd(obj.amount_vnd)
 

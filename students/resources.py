@@ -34,8 +34,8 @@ from khuyenhoc.text import clean_text, search_key
 from students.collection import normalize
 from students.collection.columns import HEADER_OF
 from students.models import Ethnicity, Gender, Status, StatusChange, Student, Wish
-from students.selectors import schools_for_student_change
-from students.services import need_scores_recompute
+from students.record.selectors import schools_for_student_change
+from students.record.services import need_scores_recompute
 
 ID = "ID"
 SCHOOL = "Mã trường"

@@ -28,14 +28,14 @@ class World:
 
 @pytest.fixture(autouse=True, scope="session")
 def search_thread_connection_closed(django_db_setup, django_db_blocker):
-    """The list's search thread (students.selectors._beside) keeps a connection of its
+    """The list's search thread (students.list.selectors._beside) keeps a connection of its
     own; closed before the test database is dropped, which it would block. So is any
     other left open by a thread (the real Celery worker's, when its task ended after
     the test did)."""
     yield
     from django.db import connection, connections
 
-    from students import selectors
+    from students.list import selectors
 
     selectors._beside.submit(connections.close_all).result()
     if not connection.settings_dict["NAME"].startswith("test_"):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from khuyenhoc.access import grant
 from khuyenhoc.models import Area, School
 from students.models import Circumstance, Ethnicity, Guardian, Student, Support
-from students.rollover import current_school_year
+from students.status.rollover import current_school_year
 
 
 def area_add(*, parent: Area | None, code: str, name: str, kind: str, short_name: str = "") -> Area:

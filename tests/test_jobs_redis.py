@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from khuyenhoc.celery import app as celery_app
-from students.tasks import need_scores_recompute_task
+from students.record.tasks import need_scores_recompute_task
 from tests.factories import CircumstanceFactory
 
 ON_CI = os.environ.get("CI") == "true"

@@ -26,7 +26,7 @@ from khuyenhoc.demo.students import (
 )
 from khuyenhoc.demo.users import users_ensure
 from students.models import Ethnicity, Student, Support
-from students.services import need_scores_recompute
+from students.record.services import need_scores_recompute
 
 HISTORY_TABLES = (
     "students_studentevent",

@@ -41,8 +41,8 @@ from khuyenhoc.demo.vocabulary import (
     WISH_RATES,
 )
 from khuyenhoc.text import search_key
-from students.rollover import current_school_year
 from students.scoring import circumstance_points
+from students.status.rollover import current_school_year
 
 STUDENT_COLUMNS = (
     "id",

@@ -31,7 +31,7 @@ from students.collection.staging import (
 )
 from students.history import history_source
 from students.models import Circumstance, Guardian, Status, Submission, SubmissionRow
-from students.services import need_scores_recompute
+from students.record.services import need_scores_recompute
 
 _BATCH = 2000
 _CIRCUMSTANCE_UPDATE = (

@@ -30,7 +30,7 @@ from students.models import (
     SubmissionRow,
     Wish,
 )
-from students.selectors import schools_for_student_change
+from students.record.selectors import schools_for_student_change
 
 NOT_STARTED = "not_started"
 # The states a school can be in on the progress page, in the order they are listed.

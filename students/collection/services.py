@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khuyenhoc.access import CHANGE, scope_for
-from khuyenhoc.jobs import job_create, job_enqueue
 from khuyenhoc.models import School
 from students.collection.apply import ApplyResult, submission_apply
 from students.collection.files import FileRejected, file_check
@@ -75,20 +74,9 @@ def submission_create(
     return submission
 
 
-def submission_process_start(*, submission: Submission, user) -> None:
-    """Stage the submission in a Celery job the uploader can follow."""
-    from students.tasks import submission_stage_task
-
-    with transaction.atomic():
-        job = job_create(owner=user, kind="submission_stage", message=_("Đang đọc tệp"))
-        submission.job = job
-        submission.save(update_fields=["job"])
-        job_enqueue(job=job, task=submission_stage_task, args=(submission.pk,))
-
-
-def submission_confirm_start(*, submission: Submission, user) -> None:
-    from students.tasks import submission_apply_task
-
+def submission_confirm_check(*, submission: Submission, user) -> None:
+    """May `user` confirm `submission` now: their school, an open round, valid rows
+    waiting. Raises FileRejected or PermissionDenied-like errors in Vietnamese."""
     _school_check(user=user, school=submission.school)
     if submission.round is not None:
         round_open_check(collection_round=submission.round)
@@ -97,11 +85,6 @@ def submission_confirm_start(*, submission: Submission, user) -> None:
         or not submission.rows_valid
     ):
         raise FileRejected(_("Danh sách này không có dòng hợp lệ nào đang chờ xác nhận."))
-    with transaction.atomic():
-        job = job_create(owner=user, kind="submission_apply", message=_("Đang ghi vào hồ sơ"))
-        submission.job = job
-        submission.save(update_fields=["job"])
-        job_enqueue(job=job, task=submission_apply_task, args=(submission.pk, user.pk))
 
 
 @transaction.atomic

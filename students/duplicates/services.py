@@ -34,7 +34,7 @@ from students.models import (
     SubmissionRow,
     Support,
 )
-from students.services import need_scores_recompute
+from students.record.services import need_scores_recompute
 
 # Blank on the kept record -> taken from the other one.
 FILL_FIELDS = (

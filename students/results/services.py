@@ -10,11 +10,9 @@ INSERT ... ON CONFLICT for the whole file.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -22,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyenhoc.access import CHANGE, scope_for
-from khuyenhoc.jobs import JobError, job_create, job_enqueue, job_progress
+from khuyenhoc.jobs import JobError, job_progress
 from khuyenhoc.models import Job, School, person_name
-from students.collection.files import FileRejected, file_check
+from students.collection.files import FileRejected
 from students.history import history_source
 from students.models import AcademicResult, Student
 from students.results.match import results_match
@@ -56,28 +54,9 @@ def schools_for_results(*, user):
     return School.objects.filter(scope.school_q())
 
 
-def _school_check(*, user, school_id: int) -> None:
+def results_school_check(*, user, school_id: int) -> None:
     if not schools_for_results(user=user).filter(pk=school_id).exists():
         raise Http404
-
-
-def results_upload_start(*, user, school: School, school_year: int, upload: UploadedFile) -> Job:
-    """Check the file cheaply (refused at once with a Vietnamese message), store it and
-    start the preview job the uploader follows."""
-    from students.results.tasks import results_preview_task
-
-    _school_check(user=user, school_id=school.pk)
-    name = Path(upload.name).name
-    head = upload.read(8)
-    upload.seek(0)
-    file_check(name=name, head=head, size=upload.size)
-    stored = default_storage.save(f"results/{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload)
-    with transaction.atomic():
-        job = job_create(owner=user, kind=PREVIEW_KIND, message=_("Đang đọc tệp"))
-        job_enqueue(
-            job=job, task=results_preview_task, args=(stored, name[:255], school.pk, school_year)
-        )
-    return job
 
 
 def results_preview(
@@ -165,25 +144,7 @@ def preview_job_get(*, user, pk: int) -> Job:
     job = Job.objects.for_user(user).filter(pk=pk, kind=PREVIEW_KIND).first()
     if job is None or job.state != Job.State.DONE:
         raise Http404
-    _school_check(user=user, school_id=job.result["school_id"])
-    return job
-
-
-def results_confirm_start(*, user, preview: Job) -> Job:
-    """Start writing a preview's matched rows; a preview is written once."""
-    from students.results.tasks import results_apply_task
-
-    with transaction.atomic():
-        preview = Job.objects.select_for_update().get(pk=preview.pk, owner=user)
-        _school_check(user=user, school_id=preview.result["school_id"])
-        if preview.result.get("apply_job"):
-            raise FileRejected(_("Bảng kết quả này đã được xác nhận rồi."))
-        if not preview.result.get("matched"):
-            raise FileRejected(_("Không có dòng nào khớp với hồ sơ để ghi."))
-        job = job_create(owner=user, kind=APPLY_KIND, message=_("Đang ghi kết quả vào hồ sơ"))
-        preview.result["apply_job"] = job.pk
-        preview.save(update_fields=["result"])
-        job_enqueue(job=job, task=results_apply_task, args=(preview.pk, user.pk))
+    results_school_check(user=user, school_id=job.result["school_id"])
     return job
 
 
@@ -220,7 +181,7 @@ def results_apply(*, user, preview: Job) -> dict:
         transaction.atomic(),
         history_source(source="import", user=user, results_upload=preview.pk),
     ):
-        _school_check(user=user, school_id=school_id)
+        results_school_check(user=user, school_id=school_id)
         allowed = set(
             Student.objects.for_user(user, CHANGE)
             .filter(school_id=school_id, pk__in=[r["student"] for r in rows])

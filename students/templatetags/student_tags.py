@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from students import selectors
+from students.record import selectors as record_selectors
 
 register = template.Library()
 
@@ -20,13 +20,13 @@ def can_change_students(context) -> bool:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
-    return selectors.user_can_change_students(user=user)
+    return record_selectors.user_can_change_students(user=user)
 
 
 @register.simple_tag(takes_context=True)
 def can_rollover(context) -> bool:
     """Whether the signed-in user may start the year roll-over (menu entry)."""
-    from students.rollover import user_can_rollover
+    from students.status.rollover import user_can_rollover
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -36,7 +36,7 @@ def can_rollover(context) -> bool:
 @register.filter
 def vnd(amount) -> str:
     """1500000 -> "1.500.000 đ" (the thousands separator of the active language)."""
-    from students.selectors_record import vnd as as_vnd
+    from students.record.selectors import vnd as as_vnd
 
     if amount in (None, ""):
         return ""

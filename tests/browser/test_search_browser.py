@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from students.services import need_scores_recompute
+from students.record.services import need_scores_recompute
 from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory
 
 pytestmark = [

@@ -21,9 +21,9 @@ from khuyenhoc.models import Area, School
 from khuyenhoc.roles import Role
 from khuyenhoc.text import search_key
 from students.models import Circumstance, Guardian, Student, Support
-from students.rollover import current_school_year
+from students.record.services import need_scores_recompute
 from students.scoring import need_score
-from students.services import need_scores_recompute
+from students.status.rollover import current_school_year
 
 pytestmark = pytest.mark.django_db
 

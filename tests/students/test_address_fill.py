@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from khuyenhoc.models import AreaSuccession, Job
-from students.address_services import student_communes_fill
+from students.addresses.services import student_communes_fill
 from students.models import Student
 from tests.factories import StudentFactory, area_add
 

@@ -6,7 +6,14 @@ import pytest
 
 from khuyenhoc.areas_loader import areas_load
 from khuyenhoc.models import Area
-from students.addresses import AMBIGUOUS, EMPTY, MATCHED, UNMATCHED, address_lookup, address_parts
+from students.addresses.lookup import (
+    AMBIGUOUS,
+    EMPTY,
+    MATCHED,
+    UNMATCHED,
+    address_lookup,
+    address_parts,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -264,7 +264,7 @@ def test_it_dates_a_status_change_made_in_the_admin(client, world, staff_dh):
 
 
 def test_it_records_support_in_the_admin_with_who_recorded_it(client, world, staff_dh):
-    from students.rollover import current_school_year
+    from students.status.rollover import current_school_year
     from tests.factories import this_school_year_day
 
     client.force_login(staff_dh)

@@ -20,8 +20,8 @@ from students.models import (
     StatusChange,
     Student,
 )
+from students.record.selectors import student_history
 from students.scoring import need_score
-from students.selectors_record import student_history
 from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

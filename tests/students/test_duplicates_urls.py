@@ -6,7 +6,7 @@ may take them. A route without a row here fails the last test."""
 import pytest
 from django.urls import reverse
 
-from students import urls_duplicates
+from students.duplicates import urls as urls_duplicates
 from students.duplicates.services import duplicate_merge
 from students.models import DuplicatePair
 from tests.factories import StudentFactory

@@ -26,7 +26,7 @@ def test_it_leaves_derived_columns_out_of_the_history(world):
 
 def test_academic_results_are_in_the_history_of_the_record(world, district_staff_dh):
     from students.models import AcademicResult
-    from students.selectors_record import student_history
+    from students.record.selectors import student_history
 
     with history_source(source="import", user=district_staff_dh, submission=7):
         result = AcademicResult.objects.create(

@@ -17,7 +17,7 @@ from students.collection.services import submission_create
 from students.collection.staging import submission_stage
 from students.collection.template import school_template_write
 from students.collection.workbook import SHEET_LIST
-from students.export import students_export_write_progress
+from students.list.export import students_export_write_progress
 from students.models import Student
 from tests.factories import CircumstanceFactory, StudentFactory, UserFactory
 from tests.students.collection.test_import_pipeline import HEADER

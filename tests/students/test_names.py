@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from students.models import Guardian, Student
-from students.services import student_create
+from students.record.services import student_create
 from tests.factories import StudentFactory
 from tests.students.test_student_edit import CREATE, edit_url, student_data
 

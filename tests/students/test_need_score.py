@@ -4,8 +4,8 @@ import random
 import pytest
 
 from students.models import Circumstance
+from students.record.services import need_scores_recompute
 from students.scoring import need_score
-from students.services import need_scores_recompute
 from tests.factories import CircumstanceFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from khuyenhoc.models import Job, School
 from students.models import LevelLeaver, Rollover, Status, StatusChange, Student
-from students.rollover import RolloverError, current_school_year, rollover_run
+from students.status.rollover import RolloverError, current_school_year, rollover_run
 from tests.factories import SchoolFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db

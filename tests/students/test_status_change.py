@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from khuyenhoc.models import School
 from students.models import Status, StatusChange, Student
-from students.services_status import student_status_change
+from students.status.services import student_status_change
 from tests.factories import SchoolFactory
 
 pytestmark = pytest.mark.django_db

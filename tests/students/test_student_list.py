@@ -27,7 +27,7 @@ PLANS = ["ids-first", "broad-by-estimate", "broad-by-count"]
 def _plan(monkeypatch, plan: str) -> bool:
     """Force the search's plan (in a test database of a few rows PostgreSQL would rightly
     walk the whole table); whether it is then broad (tested row by row)."""
-    from students import selectors
+    from students.list import selectors
 
     if plan == "ids-first":
         monkeypatch.setattr(selectors, "SEARCH_WALK_MAX", 0)
@@ -49,7 +49,7 @@ def test_it_redirects_anonymous_visitors_to_login(client, world):
 def test_it_shows_district_staff_only_their_district(
     client, world, district_staff_dh, monkeypatch, part
 ):
-    from students import filters
+    from students.list import filters
 
     # Dong Ha's one school of two: as a whole province, or as a small part (its schools
     # then also tested on each row).
@@ -378,7 +378,7 @@ def test_it_combines_a_search_with_the_scope_and_circumstances_in_force(
     look-up per row: the same students every way."""
     import datetime as dt
 
-    from students import filters
+    from students.list import filters
 
     # Dong Ha is one of the two schools: as a whole province, or as a small part.
     monkeypatch.setattr(filters, "SMALL_PART", 10 if part == "small" else 0)
@@ -434,7 +434,7 @@ def test_it_combines_a_search_with_the_scope_and_circumstances_in_force(
 def test_it_caps_the_count_and_counts_exactly_on_demand(
     client, world, provincial_staff, settings, monkeypatch
 ):
-    from students import selectors
+    from students.list import selectors
 
     monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
     # PostgreSQL expects more rows than an exact count may read (a province).
@@ -525,7 +525,7 @@ def test_it_keeps_the_number_of_queries_whatever_the_rows(
     roles and scope, the search's estimates and ids, the schools of the filters, the
     rows, their circumstances, the capped count (not for a broad term), the filter
     form's choices."""
-    from students import selectors
+    from students.list import selectors
 
     broad = _plan(monkeypatch, plan)
     # A province-sized scope: a broad search is not counted.
@@ -552,7 +552,7 @@ def test_it_keeps_the_number_of_queries_whatever_the_rows(
 def test_it_filters_by_support_this_school_year(client, world, provincial_staff):
     import datetime as dt
 
-    from students.rollover import current_school_year
+    from students.status.rollover import current_school_year
     from tests.factories import SupportFactory
 
     year = current_school_year()
@@ -576,7 +576,7 @@ def test_a_broad_search_tests_support_against_the_ids_or_per_row_alike(
 ):
     """Supported or not this year, with a broad term: the set of supported students'
     ids (few) or a look-up per row (many) give the same students."""
-    from students import filters, selectors
+    from students.list import filters, selectors
     from tests.factories import SupportFactory
 
     monkeypatch.setattr(selectors, "SEARCH_WALK_MAX", 10**12)  # broad
@@ -644,7 +644,7 @@ def test_it_reads_the_guardians_matches_beside_outside_a_transaction(
     monkeypatch,
     settings,
 ):
-    from students import selectors
+    from students.list import selectors
 
     _plan(monkeypatch, "ids-first")
     beside = []
@@ -715,7 +715,7 @@ def test_it_counts_a_small_selection_exactly_past_the_cap(
 ):
     # A district of 3,000 is not "Hơn 2.000": past the cap, a selection PostgreSQL
     # expects to be small is counted exactly (one EXPLAIN, one more count).
-    from students import selectors
+    from students.list import selectors
 
     monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 3)
     settings.STUDENT_PAGE_SIZE = 2
@@ -732,7 +732,7 @@ def test_it_says_more_than_when_the_small_selection_was_not(
     client, world, district_staff_dh, settings, monkeypatch
 ):
     # The estimate was wrong: the count still stops at LIST_COUNT_EXACT_MAX.
-    from students import selectors
+    from students.list import selectors
 
     monkeypatch.setattr(selectors, "LIST_COUNT_CAP", 2)
     monkeypatch.setattr(selectors, "LIST_COUNT_EXACT_MAX", 4)

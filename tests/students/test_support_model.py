@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from students.models import Support
-from students.rollover import current_school_year
+from students.status.rollover import current_school_year
 from tests.factories import SupportFactory
 
 pytestmark = pytest.mark.django_db

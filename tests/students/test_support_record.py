@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from students.models import Student, Support
-from students.rollover import current_school_year
-from students.services_support import support_delete, support_record, support_update
+from students.status.rollover import current_school_year
+from students.support.services import support_delete, support_record, support_update
 from tests.factories import SupportFactory, this_school_year_day
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from students.models import Support
-from students.rollover import current_school_year
+from students.status.rollover import current_school_year
 from tests.factories import SupportFactory, this_school_year_day
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from khuyenhoc.models import School
-from students.address_services import student_communes_fill
+from students.addresses.services import student_communes_fill
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from students.rollover import RolloverError, rollover_run
+from students.status.rollover import RolloverError, rollover_run
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from khuyenhoc.models import AreaSuccession
 from students.models import Ethnicity, Guardian, Student, Submission, SubmissionRow
-from students.services import student_create
+from students.record.services import student_create
 from tests.factories import CircumstanceFactory, GuardianFactory, StudentFactory, area_add
 from tests.students.collection.test_view_upload import round_make
 

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from khuyenhoc.jobs import JobError
 from khuyenhoc.models import Job
-from students import tasks
-from students.collection import services
+from students.collection import services, tasks
 from students.models import Student, Submission
 from tests.students.collection.test_import_pipeline import ROWS, _xlsx
 from tests.students.collection.test_view_upload import round_make, upload
@@ -152,7 +151,7 @@ def test_it_leaves_a_confirmed_list_alone_when_a_second_confirmation_fails(
         client.post(reverse("collection:confirm", args=[submission.pk]))
     # A redelivered job: the confirmation refuses, the list stays sent.
     assert not services.submission_fail(submission_id=submission.pk, confirming=True)
-    job = services.job_create(owner=school_staff_gl, kind="submission_apply")
+    job = tasks.job_create(owner=school_staff_gl, kind="submission_apply")
     tasks.submission_apply_task(job.pk, submission.pk, school_staff_gl.pk)
     submission.refresh_from_db()
     job.refresh_from_db()
