@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from khuyenhoc import job_views, views
@@ -9,7 +10,8 @@ urlpatterns = [
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Open to anyone, as the sign-in page is (LoginView is login_not_required already).
+    path("dang-xuat/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("hoc-sinh/trung/", include("students.duplicates.urls")),
     path("hoc-sinh/", include("students.urls")),
     path("thu-thap/", include("students.collection.urls")),

@@ -1,5 +1,8 @@
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
+
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +41,31 @@ def test_it_logs_out_with_post_only(client, world, district_staff_dh):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_it_sends_an_anonymous_visitor_to_the_login_page_and_back(client, world):
+    """Sign-in is required by default (LoginRequiredMiddleware); where every route sends
+    an anonymous visitor is in the URL table (tests/urls/)."""
+    response = client.get(reverse("students:list"))
+    assert response.status_code == 302
+    assert response.url == reverse("login") + "?next=" + reverse("students:list")
+
+
+def test_it_serves_the_static_files_to_anonymous_visitors(client, settings):
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    response = client.get(static("css/app.css"))
+    assert response.status_code == 200
+    assert "text/css" in response["Content-Type"]
+
+
+def test_it_signs_staff_in_through_the_admin_login_page(client, world):
+    UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    index = reverse("admin:index")
+    response = client.get(index)
+    assert response.url == reverse("admin:login") + "?next=" + index
+    response = client.post(
+        reverse("admin:login"), {"username": "quantri", "password": PASSWORD, "next": index}
+    )
+    assert response.status_code == 302 and response.url == index
+    assert client.get(index).status_code == 200
