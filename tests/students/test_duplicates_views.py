@@ -360,3 +360,40 @@ def test_a_pair_a_merge_made_redundant_leads_to_the_pair_that_replaced_it(
     assert response.url == reverse("duplicates:detail", args=[stays.pk])
     client.force_login(outsider)
     assert client.get(reverse("duplicates:detail", args=[gone.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("route", "who"),
+    [
+        ("merge", "anonymous"),
+        ("merge", "leader"),
+        ("merge", "district_staff_gl"),  # the other district
+        ("distinct", "anonymous"),
+        ("distinct", "leader"),
+        ("distinct", "outsider"),
+        ("merge-undo", "anonymous"),
+        ("merge-undo", "district_staff_dh"),
+        ("merge-undo", "leader"),
+    ],
+)
+def test_a_refused_decision_changes_nothing(request, client, world, pairs, route, who):
+    """Who gets which answer is in the URL table (tests/urls/duplicates.py); here, that
+    a refused decision leaves the pair as it was."""
+    pair = pairs[0]
+    if route == "merge-undo":
+        client.force_login(request.getfixturevalue("provincial_staff"))
+        client.post(
+            reverse("duplicates:merge", args=[pair.pk]),
+            {"keep": pair.student_a_id, "confirmed": "1"},
+        )
+        client.logout()
+    state = DuplicatePair.objects.get(pk=pair.pk).state
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    data = {"keep": pair.student_a_id, "confirmed": "1"}
+    response = client.post(reverse(f"duplicates:{route}", args=[pair.pk]), data)
+    assert response.status_code in (302, 403, 404)
+    if who == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    assert DuplicatePair.objects.get(pk=pair.pk).state == state
+    assert state == ("merged" if route == "merge-undo" else "pending")
