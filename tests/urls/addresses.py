@@ -17,6 +17,7 @@ ROWS = {
     ("addresses:match", "post", None): row(302, 302, 302, 404, 302, 404),
     ("addresses:set", "get", IN): row(200, 200, 200, 404, 200, 404),
     ("addresses:set", "get", OUT): row(404, 404, 200, 404, 200, 404),
+    # No commune sent: the form answers 400.
     ("addresses:set", "post", IN): row(400, 400, 400, 404, 400, 404),
     ("addresses:set", "post", OUT): row(404, 404, 400, 404, 400, 404),
 }

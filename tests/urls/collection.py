@@ -45,6 +45,7 @@ ROWS = {
     ("collection:rounds", "get", None): row(200, 200, 200, 200, 200, 200),
     ("collection:round_create", "get", None): row(404, 404, 200, 404, 200, 404),
     ("collection:round_create", "post", None): row(404, 404, 200, 404, 200, 404),
+    # A school's staff are sent from the round to their school's page.
     ("collection:round", "get", IN): row(302, 200, 200, 200, 200, 404),
     ("collection:round", "get", OUT): row(404, 404, 200, 200, 200, 404),
     ("collection:round_close", "post", IN): row(404, 404, 302, 404, 302, 404),
@@ -59,12 +60,14 @@ ROWS = {
     ("collection:school", "get", OUT): row(404, 404, 200, 200, 200, 404),
     ("collection:template", "get", IN): row(200, 200, 200, 200, 200, 404),
     ("collection:template", "get", OUT): row(404, 404, 200, 200, 200, 404),
+    # No file sent: the form answers 400 to whoever may upload.
     ("collection:upload", "post", IN): row(400, 400, 400, 404, 400, 404),
     ("collection:upload", "post", OUT): row(404, 404, 400, 404, 400, 404),
     ("collection:submission", "get", IN): row(200, 200, 200, 200, 200, 404),
     ("collection:submission", "get", OUT): row(404, 404, 200, 200, 200, 404),
     ("collection:confirm", "post", IN): row(302, 302, 302, 404, 302, 404),
     ("collection:confirm", "post", OUT): row(404, 404, 302, 404, 302, 404),
+    # No decision sent: the form answers 400 to whoever may review.
     ("collection:decide", "post", IN): row(404, 400, 400, 404, 400, 404),
     ("collection:decide", "post", OUT): row(404, 404, 400, 404, 400, 404),
     ("collection:errors_file", "get", IN): row(200, 200, 200, 200, 200, 404),

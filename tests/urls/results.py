@@ -20,9 +20,11 @@ URLS = {
 # Statuses of: school staff, district staff, provincial staff, leader, admin, outsider.
 ROWS = {
     ("results:upload", "get", None): row(200, 200, 200, 200, 200, 200),
+    # No file sent: 400, to everyone (the form has no school to offer some of them).
     ("results:upload", "post", None): row(400, 400, 400, 400, 400, 400),
     ("results:preview", "get", IN): row(200, 200, 200, 404, 200, 404),
     ("results:preview", "get", OUT): row(404, 404, 404, 404, 404, 404),
+    # A preview with no matched row is not written: back to it (302).
     ("results:confirm", "post", IN): row(302, 302, 302, 404, 302, 404),
     ("results:confirm", "post", OUT): row(404, 404, 404, 404, 404, 404),
 }

@@ -43,8 +43,10 @@ URLS = {
 # fmt: off
 # Statuses of: school staff, district staff, provincial staff, leader, admin, outsider.
 ROWS = {
+    # Lists answer everyone signed in; someone with no grant sees them empty.
     ("students:list", "get", None): row(200, 200, 200, 200, 200, 200),
     ("students:create", "get", None): row(200, 200, 200, 404, 200, 404),
+    # An empty form sent: the form again (200), nothing saved.
     ("students:create", "post", None): row(200, 200, 200, 404, 200, 404),
     ("students:detail", "get", IN): row(200, 200, 200, 200, 200, 404),
     ("students:detail", "get", OUT): row(404, 404, 200, 200, 200, 404),
@@ -80,14 +82,17 @@ ROWS = {
     ("students:status_change", "get", OUT): row(404, 404, 200, 404, 200, 404),
     ("students:status_change", "post", IN): row(200, 200, 200, 404, 200, 404),
     ("students:status_change", "post", OUT): row(404, 404, 200, 404, 200, 404),
+    # Only the province deletes a support (district and school staff may not).
     ("students:support_delete", "get", IN): row(404, 404, 200, 404, 200, 404),
     ("students:support_delete", "get", OUT): row(404, 404, 200, 404, 200, 404),
     ("students:support_delete", "post", IN): row(404, 404, 302, 404, 302, 404),
     ("students:support_delete", "post", OUT): row(404, 404, 302, 404, 302, 404),
+    # The export starts a job (POST); the download is its owner's only.
     ("students:export", "get", None): row(405, 405, 405, 405, 405, 405),
     ("students:export", "post", None): row(302, 302, 302, 302, 302, 302),
     ("students:export_download", "get", IN): row(200, 200, 200, 200, 200, 200),
     ("students:export_download", "get", OUT): row(404, 404, 404, 404, 404, 404),
+    # The year's roll-over is the province's.
     ("students:rollover", "get", None): row(404, 404, 200, 404, 200, 404),
     ("students:rollover", "post", None): row(404, 404, 200, 404, 200, 404),
     ("students:leavers", "get", None): row(200, 200, 200, 200, 200, 200),

@@ -7,9 +7,11 @@ A row is (route, HTTP method, object) -> the status each person gets:
 - object: None (the route takes none), IN (an object inside the scope of the people
   who work in Gio Linh: its school, district or the province's round; for a job, the
   person's own) or OUT (Đông Hà's: outside their scope, inside the province's; for a
-  job, someone else's). Outside the scope the answer is 404, never 403.
+  job, someone else's). Outside the scope the site answers 404, never 403 (the
+  admin answers as for a missing object: a redirect to its home page).
 - the people: ROLES, one per demo role (see `people` in tests/urls/objects.py).
 
+Each feature's rows, and how to build its URLs, are a module of this package;
 `routes_missing` walks the resolver: a route with no row fails `test_url_table.py`.
 """
 

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import get_resolver, path, reverse
+from django.urls import get_resolver, include, path, reverse
 
 from tests.urls import addresses, admin_site, collection, core, duplicates, results, students
 from tests.urls.objects import objects_make
-from tests.urls.table import ROLES, routes_missing, rows_stale
+from tests.urls.table import OUT, ROLES, routes_missing, rows_stale
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,52 @@ def test_it_has_a_row_for_every_route():
     resolver = get_resolver()
     assert routes_missing(resolver, TABLE) == [], "routes without a row in tests/urls/"
     assert rows_stale(resolver, TABLE) == [], "rows for routes that no longer exist"
-    assert set(TABLE) - {(k, m, o) for k, m, o in TABLE if k in URLS} == set()
+    assert {key for key, _method, _obj in TABLE} - set(URLS) == set(), "rows without a URL"
     for key, row in TABLE.items():
         assert set(row) == set(ROLES), key
 
 
+# Routes whose object is a job: IN is the person's own, OUT someone else's.
+OWNED = {"job-detail", "students:export_download", "results:preview", "results:confirm"}
+REFUSED = {404, 405}
+
+
+def test_no_row_lets_anyone_into_what_is_outside_their_scope():
+    """The table itself keeps the rule: outside the scope the site answers 404 (the
+    admin: its "does not exist" redirect or a refusal), never a page."""
+    wrong = []
+    for (key, method, obj), row in TABLE.items():
+        if obj is None:
+            continue
+        if key.startswith("admin:"):
+            staff = ["district_staff"] + (["provincial_staff"] if "_job_" in key else [])
+            wrong += [(key, method, obj, r) for r in staff if obj == OUT and row[r] == 200]
+            continue
+        if key in OWNED:
+            outside = ROLES[1:] if obj == OUT else ()
+        else:
+            outside = (
+                ("school_staff", "district_staff", "outsider") if obj == OUT else ("outsider",)
+            )
+        wrong += [(key, method, obj, role) for role in outside if row[role] not in REFUSED]
+    assert wrong == []
+
+
 def test_it_names_a_new_route_without_a_row():
-    resolver = get_resolver()
-    resolver = type(resolver)(resolver.pattern, [*resolver.url_patterns])
-    resolver.url_patterns.append(path("nouveau/<int:pk>/", lambda request: None, name="new"))
-    assert routes_missing(resolver, TABLE) == ["new  (nouveau/<int:pk>/)"]
+    def view(request):
+        return None
+
+    root = get_resolver()
+    resolver = type(root)(root.pattern, [*root.url_patterns])
+    resolver.url_patterns.append(path("moi/<int:pk>/", view, name="new"))
+    resolver.url_patterns.append(
+        path("khac/", include(([path("", view, name="page"), path("x/", view)], "other")))
+    )
+    assert routes_missing(resolver, TABLE) == [
+        "new  (moi/<int:pk>/)",
+        "other:page  (khac/)",
+        "other:x/  (khac/x/)",
+    ]
 
 
 def _answer(client: Client, method: str, url: str, data: dict) -> tuple[int, str]:
